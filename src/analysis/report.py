@@ -10,6 +10,7 @@ the model, package versions, notebook parameters and a checksum of every output 
 from __future__ import annotations
 
 import argparse
+import ast
 import contextlib
 import hashlib
 import json
@@ -406,10 +407,29 @@ def _notebook_parameters(path: Path) -> dict[str, Any]:
         notebook = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
         raise AnalysisError(f"{_display_path(path)}: not a readable notebook ({error})") from None
-    parameters = dict(notebook.get("metadata", {}).get("papermill", {}).get("parameters", {}))
+    # The effective parameters: the defaults of the `parameters` cell, overridden by those given.
+    parameters = {}
+    for cell in notebook.get("cells", []):
+        if "parameters" in cell.get("metadata", {}).get("tags", []):
+            parameters.update(_literal_assignments("".join(cell.get("source", ""))))
+    parameters.update(notebook.get("metadata", {}).get("papermill", {}).get("parameters", {}))
     # output_dir is the run's staging folder, not a property of the analysis.
     parameters.pop("output_dir", None)
     return parameters
+
+
+def _literal_assignments(source: str) -> dict[str, Any]:
+    """``name = literal`` assignments of a parameters cell; other values are kept as source."""
+    values: dict[str, Any] = {}
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target = node.targets[0]
+            if isinstance(target, ast.Name):
+                try:
+                    values[target.id] = ast.literal_eval(node.value)
+                except ValueError:
+                    values[target.id] = ast.get_source_segment(source, node.value)
+    return values
 
 
 def _manifest_files(outputs: Path, notebooks: Iterable[Path]) -> list[Path]:

@@ -1,0 +1,210 @@
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from analysis.attribution import (
+    attribute_corpus,
+    find_quotes,
+    kind_shares,
+    quoted_words,
+    speaker_table,
+)
+from analysis.corpus import Document, load_corpus
+
+# --- quote marks --------------------------------------------------------------------------------
+
+
+def _quoted(text: str) -> list[str]:
+    return [text[q.start : q.end] for q in find_quotes(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("He said “yes” and ‘no’.", ["“yes”", "‘no’"]),
+        ('He said "yes" and "no".', ['"yes"', '"no"']),
+        ("It’s Kim’s ‘day’, isn’t it?", ["‘day’"]),  # apostrophes are not quote marks
+        ("She said ''never again,'' twice.", ["''never again,''"]),
+        ('There was “no evidence" yet.', ['“no evidence"']),  # mixed curly and straight
+        ("An odd “mark never closes\nNext line.", ["“mark never closes"]),
+        ("A stray ” closing mark.", []),
+    ],
+)
+def test_find_quotes(text, expected):
+    assert _quoted(text) == expected
+
+
+def test_quote_continues_into_the_next_paragraph():
+    text = "“First paragraph of the quote.\n“Second paragraph,” she said."
+    (quote,) = find_quotes(text)
+    assert [text[s:e] for s, e in quote.pieces] == [
+        "“First paragraph of the quote.",
+        "“Second paragraph,”",
+    ]
+
+
+def test_odd_number_of_marks_does_not_raise(tmp_path):
+    text = 'The mayor said "we will win. Nobody believed him.\n\nThe council "disagreed.'
+    attributions = attribute_corpus([Document("odd", text, {}, "odd.txt")], cache_dir=tmp_path)
+    assert len(attributions.attributions) >= 1
+
+
+def test_quoted_words():
+    assert quoted_words("“We will win, again.”", "direct") == 4
+    assert quoted_words("to defeat the “hegemonic forces and imperialism”", "partial") == 4
+    assert quoted_words("that the budget is fine", "indirect") == 0
+
+
+# --- the seed article ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def seed(tmp_path_factory):
+    return attribute_corpus(load_corpus(), cache_dir=tmp_path_factory.mktemp("cache"))
+
+
+def test_seed_quotations(seed):
+    quotes = seed.attributions[seed.attributions["kind"].isin(["direct", "partial"])]
+    found = sorted(zip(quotes["speaker"], quotes["via"], quotes["content_text"], strict=True))
+    assert len(found) == 6
+    expected = [
+        ("Jake Sullivan", "", "They will pay a price"),
+        ("Jan Techau", "Wall Street Journal", "It’s clear that the West"),
+        ("Kim Jong-un", "", "hegemonic forces and imperialism"),
+        ("Kim Jong-un", "", "My finger is (always) on the trigger"),
+        ("Wall Street Journal", "", "animosity toward US and Europe"),
+        ("Western backers of Ukraine", "", "for as long as it takes"),
+    ]
+    for (speaker, via, content), (want_speaker, want_via, want_words) in zip(
+        found, expected, strict=True
+    ):
+        assert (speaker, via) == (want_speaker, want_via)
+        assert want_words in content
+
+
+@pytest.mark.parametrize(
+    ("speaker", "source", "cue", "content_start"),
+    [
+        ("Russia", "Moscow", "describes", "the conflict as a Nato proxy war"),
+        ("Western media", "Western media", "alleged", "that Presidents Putin and Kim"),
+        ("Wall Street Journal", "The paper", "said", "Western governments had overestimated"),
+        ("BRICS", "BRICS", "accused", "the wealthy nations of the West"),
+        ("BRICS", "they", "argue", "This … is at odds"),
+        ("Donald Trump", "Leading Republican contender Donald Trump", "vowed", "to end it"),
+        ("Vladimir Putin", "he", "said", "there was massive room for co-operation"),
+    ],
+)
+def test_seed_reported_speech(seed, speaker, source, cue, content_start):
+    rows = seed.attributions[
+        (seed.attributions["kind"] == "indirect") & (seed.attributions["cue_text"] == cue)
+    ]
+    matches = rows[rows["content_text"].str.startswith(content_start)]
+    assert len(matches) == 1, rows[["speaker", "cue_text", "content_text"]]
+    row = matches.iloc[0]
+    assert (row["speaker"], row["source_text"]) == (speaker, source)
+
+
+def test_seed_offsets_index_the_text(seed):
+    text = load_corpus()[0].text
+    for row in seed.attributions.itertuples():
+        assert " … ".join(text[s:e] for s, e in row.content) == row.content_text
+        assert " … ".join(text[s:e] for s, e in row.source) == row.source_text
+        assert " … ".join(text[s:e] for s, e in row.cue) == row.cue_text
+
+
+def test_rocket_man_is_a_quoted_term_not_a_quote(seed):
+    assert "“Rocket Man”" in set(seed.quoted_terms["text"])
+    assert "“pariahs”" in set(seed.quoted_terms["text"])
+    assert not seed.attributions["content_text"].str.fullmatch("“Rocket Man”").any()
+
+
+def test_seed_summaries(seed):
+    speakers = speaker_table(seed.attributions).set_index("speaker")
+    assert speakers.loc["Kim Jong-un", "attributions"] == 2
+    assert speakers.loc["Kim Jong-un", "words_quoted"] == 11
+    assert speakers.loc["BRICS", ["indirect", "words_quoted"]].tolist() == [2, 0]
+    shares = kind_shares(seed.attributions).set_index("kind")
+    assert shares.loc["direct", "attributions"] + shares.loc["partial", "attributions"] == 6
+    assert shares["share"].sum() == pytest.approx(1.0, abs=1e-3)
+
+
+# --- constructions, on small texts --------------------------------------------------------------
+
+
+def _attribute(text: str, tmp_path, **options):
+    result = attribute_corpus([Document("t", text, {}, "t.txt")], cache_dir=tmp_path, **options)
+    return result.attributions
+
+
+def test_speaker_after_and_before_the_quote(tmp_path):
+    text = (
+        "“The budget is balanced,” Mayor Ann Lee said on Monday.\n\n"
+        "Council member Bo Park replied: “It is not balanced at all.”"
+    )
+    table = _attribute(text, tmp_path)
+    assert table[["kind", "speaker"]].values.tolist() == [
+        ["direct", "Ann Lee"],
+        ["direct", "Bo Park"],
+    ]
+
+
+def test_interrupted_quote_is_one_attribution(tmp_path):
+    text = "“We will appeal,” the lawyer Jo Sands said. “The ruling is wrong.”"
+    table = _attribute(text, tmp_path)
+    assert len(table) == 1
+    assert len(table.iloc[0]["content"]) == 2
+
+
+def test_according_to(tmp_path):
+    text = "According to the Daily Planet, the mayor will resign next week."
+    (row,) = _attribute(text, tmp_path).itertuples()
+    assert row.cue_text == "According to"
+    assert "Daily Planet" in row.source_text
+    assert row.content_text.startswith("the mayor will resign")
+
+
+def test_pronoun_resolves_to_the_last_person(tmp_path):
+    text = "Ann Lee visited the plant in Ohio. Later she said that the plant would stay open."
+    (row,) = _attribute(text, tmp_path).itertuples()
+    assert (row.source_text, row.speaker) == ("she", "Ann Lee")
+
+
+def test_user_cue_file(tmp_path):
+    text = "The senator Ann Lee opined that the plan would fail."
+    assert _attribute(text, tmp_path).empty
+    cues = tmp_path / "cues.csv"
+    cues.write_text("lemma,kind,object_content\nopine,speech,no\n", encoding="utf-8")
+    (row,) = _attribute(text, tmp_path, cues_file=cues).itertuples()
+    assert row.cue_text == "opined" and row.speaker == "Ann Lee"
+
+
+# --- command line -------------------------------------------------------------------------------
+
+
+def test_cli_jsonl(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "analysis", "quotes", "--format", "jsonl"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"ANALYSIS_CACHE_DIR": str(tmp_path), "PATH": ""},
+    )
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(records) == 14
+    first = records[0]
+    assert list(first) == [
+        "doc",
+        "kind",
+        "speaker",
+        "via",
+        "source",
+        "cue",
+        "content",
+        "content_text",
+    ]
+    assert first["speaker"] == "Kim Jong-un" and first["kind"] == "direct"
+    assert all(isinstance(span, list) and len(span) == 2 for span in first["content"])

@@ -183,6 +183,19 @@ def test_bad_annotation_lines_are_errors_naming_the_file_and_line(tmp_path, line
         read_brat(folder / "attributions")
 
 
+def test_span_text_running_over_lines_is_read(tmp_path):
+    # brat writes the stated text of a span across paragraphs on several lines; the lines after
+    # the first carry no id and belong to it (PolNeAR train has such spans).
+    folder = _copy_fixture(tmp_path)
+    ann = folder / "attributions" / "council-budget_a1.ann"
+    text = ann.read_text(encoding="utf-8")
+    ann.write_text(text + "T21\tContent 0 3\tThe\n\nTown line that starts with T\n", "utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        gold = read_brat(folder / "attributions")
+    assert len(gold) == len(read_brat(BRAT / "attributions"))
+
+
 def test_missing_text_file_is_an_error(tmp_path):
     folder = _copy_fixture(tmp_path)
     (folder / "text" / "council-vote.txt").unlink()

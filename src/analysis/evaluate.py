@@ -199,6 +199,7 @@ def _read_utf8(path: Path) -> str:
         raise AnalysisError(f"{path}: not UTF-8 (byte offset {error.start})") from None
 
 
+_RECORD = re.compile(r"[TERAN#*]\d*\t")
 _OFFSETS = re.compile(r"\d+ \d+(?:;\d+ \d+)*")
 
 
@@ -209,6 +210,9 @@ def _read_ann(path: Path, doc_id: str, text: str) -> list[dict[str, object]]:
     events: list[tuple[int, str, list[str]]] = []
     mismatches: list[str] = []
     for number, line in enumerate(_read_utf8(path).splitlines(), start=1):
+        # A span's stated text may run over several lines; only lines with an id start a record.
+        if not _RECORD.match(line):
+            continue
         if line.startswith("T"):
             fields = line.split("\t", 2)
             label, _, offsets = fields[1].partition(" ") if len(fields) > 1 else ("", "", "")

@@ -16,18 +16,10 @@ import statistics
 import time
 import warnings
 
-import pandas as pd
-
-from analysis.annotate import (
-    MENTION_COLUMNS,
-    SENTENCE_COLUMNS,
-    Annotations,
-    doc_tables,
-    load_model,
-)
-from analysis.attribution import extract, load_cues
+from analysis.annotate import load_model
+from analysis.attribution import attribute_document, load_cues
 from analysis.corpus import Document, load_corpus
-from analysis.entities import Knowledge, resolve_mentions
+from analysis.entities import Knowledge
 
 
 def build_corpus(folders: list[str], words: int) -> list[Document]:
@@ -49,15 +41,7 @@ def build_corpus(folders: list[str], words: int) -> list[Document]:
 
 def attribution_pass(corpus, docs, knowledge, cues) -> None:
     for document, doc in zip(corpus, docs, strict=True):
-        sentences, mentions = doc_tables(document, doc)
-        one = Annotations(
-            documents=pd.DataFrame({"doc_id": [document.id]}),
-            sentences=pd.DataFrame(sentences, columns=SENTENCE_COLUMNS),
-            mentions=pd.DataFrame(mentions, columns=MENTION_COLUMNS),
-            texts={document.id: document.text},
-        )
-        resolved = resolve_mentions(one, labels=None, knowledge=knowledge)
-        extract(doc, document.id, resolved, cues=cues)
+        attribute_document(document, doc, knowledge=knowledge, cues=cues)
 
 
 def main() -> None:

@@ -244,6 +244,18 @@ def doc_tables(document: Document, doc: Doc) -> tuple[list[tuple], list[tuple]]:
     return sentences, mentions
 
 
+def document_annotations(document: Document, doc: Doc) -> Annotations:
+    """The tables of one parsed document, for analyses that stream a corpus document by
+    document (see :func:`analysis.attribution.attribute_corpus`)."""
+    sentences, mentions = doc_tables(document, doc)
+    return Annotations(
+        documents=pd.DataFrame({"doc_id": [document.id]}),
+        sentences=pd.DataFrame(sentences, columns=SENTENCE_COLUMNS),
+        mentions=pd.DataFrame(mentions, columns=MENTION_COLUMNS),
+        texts={document.id: document.text},
+    )
+
+
 def annotate(
     documents: Iterable[Document],
     *,

@@ -29,15 +29,7 @@ import pandas as pd
 from spacy.tokens import Doc, Span, Token
 
 from analysis import paths
-from analysis.annotate import (
-    DEFAULT_BATCH_SIZE,
-    DEFAULT_MODEL,
-    MENTION_COLUMNS,
-    SENTENCE_COLUMNS,
-    Annotations,
-    doc_tables,
-    parse,
-)
+from analysis.annotate import DEFAULT_BATCH_SIZE, DEFAULT_MODEL, document_annotations, parse
 from analysis.corpus import Document
 from analysis.entities import Knowledge, resolve_mentions
 
@@ -756,6 +748,22 @@ def extract(
     return rows, terms
 
 
+def attribute_document(
+    document: Document,
+    doc: Doc,
+    *,
+    metonyms: bool = True,
+    knowledge: Knowledge | None = None,
+    cues: dict[str, CueVerb] | None = None,
+) -> tuple[list[tuple], list[tuple]]:
+    """Attribution and quoted-term rows of one parsed document, its speakers resolved through
+    the document's own entity mentions."""
+    resolved = resolve_mentions(
+        document_annotations(document, doc), metonyms=metonyms, labels=None, knowledge=knowledge
+    )
+    return extract(doc, document.id, resolved, cues=cues)
+
+
 class Attributions(NamedTuple):
     """The attribution table, and quoted words that are no attribution (scare quotes, names)."""
 
@@ -790,15 +798,9 @@ def attribute_corpus(
     rows: list[tuple] = []
     terms: list[tuple] = []
     for document, doc in parse(documents, model=model, batch_size=batch_size, cache_dir=cache_dir):
-        sentences, mentions = doc_tables(document, doc)
-        one = Annotations(
-            documents=pd.DataFrame({"doc_id": [document.id]}),
-            sentences=pd.DataFrame(sentences, columns=SENTENCE_COLUMNS),
-            mentions=pd.DataFrame(mentions, columns=MENTION_COLUMNS),
-            texts={document.id: document.text},
+        doc_rows, doc_terms = attribute_document(
+            document, doc, metonyms=metonyms, knowledge=knowledge, cues=cues
         )
-        resolved = resolve_mentions(one, metonyms=metonyms, labels=None, knowledge=knowledge)
-        doc_rows, doc_terms = extract(doc, document.id, resolved, cues=cues)
         rows.extend(doc_rows)
         terms.extend(doc_terms)
     return Attributions(
@@ -877,18 +879,14 @@ def kind_shares(attributions: pd.DataFrame) -> pd.DataFrame:
 
 
 def add_cli(commands) -> None:
+    from analysis.cli import add_corpus_argument
+
     parser = commands.add_parser(
         "quotes",
         help="who is quoted or reported, saying what",
         description="Direct, partial and reported attributions, with speakers resolved.",
     )
-    parser.add_argument(
-        "corpus",
-        nargs="?",
-        type=Path,
-        default=None,
-        help="folder of .txt/.md files, or a .csv/.jsonl file (default: the project's seeds/)",
-    )
+    add_corpus_argument(parser)
     parser.add_argument("--format", choices=["table", "csv", "jsonl"], default="table")
     parser.add_argument("--model", default=None, help="spaCy model package or path")
     parser.add_argument(
@@ -905,9 +903,9 @@ def _run_cli(args) -> int:
     import json
     import sys
 
-    from analysis.corpus import load_corpus
+    from analysis.cli import corpus_documents
 
-    documents = load_corpus(args.corpus.absolute() if args.corpus else None)
+    documents = corpus_documents(args)
     table = attribute_corpus(
         documents,
         model=args.model or DEFAULT_MODEL,

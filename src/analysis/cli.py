@@ -6,6 +6,7 @@ import argparse
 import sys
 import warnings
 from collections.abc import Sequence
+from pathlib import Path
 
 from analysis import __version__
 from analysis.errors import AnalysisError
@@ -13,6 +14,25 @@ from analysis.errors import AnalysisError
 
 def _print_warning(message, category, filename, lineno, file=None, line=None):  # noqa: ARG001
     print(f"warning: {message}", file=sys.stderr)
+
+
+def add_corpus_argument(parser: argparse.ArgumentParser) -> None:
+    """The optional CORPUS argument every analysis command takes."""
+    parser.add_argument(
+        "corpus",
+        nargs="?",
+        type=Path,
+        default=None,
+        help="folder of .txt/.md files, or a .csv/.jsonl file (default: the project's seeds/)",
+    )
+
+
+def corpus_documents(args: argparse.Namespace) -> list:
+    """The documents of ``args.corpus``; on the command line a relative path means the working
+    directory, as in any shell tool (notebooks resolve it against the project root)."""
+    from analysis.corpus import load_corpus
+
+    return load_corpus(args.corpus.absolute() if args.corpus else None)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -436,18 +436,14 @@ def kwic(
 
 
 def add_cli(commands) -> None:
+    from analysis.cli import add_corpus_argument
+
     parser = commands.add_parser(
         "entities",
         help="count canonical entities in a corpus",
         description="Count canonical entities (aliases, nicknames and metonyms merged).",
     )
-    parser.add_argument(
-        "corpus",
-        nargs="?",
-        type=Path,
-        default=None,
-        help="folder of .txt/.md files, or a .csv/.jsonl file (default: the project's seeds/)",
-    )
+    add_corpus_argument(parser)
     parser.add_argument("--top", type=int, default=None, help="only the N most frequent")
     parser.add_argument("--format", choices=["table", "csv", "json"], default="table")
     parser.add_argument("--model", default=None, help="spaCy model package or path")
@@ -466,10 +462,9 @@ def add_cli(commands) -> None:
 
 def _run_cli(args) -> int:
     from analysis.annotate import DEFAULT_MODEL, annotate
-    from analysis.corpus import load_corpus
+    from analysis.cli import corpus_documents
 
-    # On the command line a relative path means the working directory, as in any shell tool.
-    documents = load_corpus(args.corpus.absolute() if args.corpus else None)
+    documents = corpus_documents(args)
     annotations = annotate(documents, model=args.model or DEFAULT_MODEL)
     labels = [label.strip() for label in args.labels.split(",") if label.strip()]
     mentions = resolve_mentions(annotations, metonyms=args.metonyms, labels=labels)

@@ -16,6 +16,7 @@ ANALYSIS := $(BIN)/analysis
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9]*.ipynb))
 REPORTS := $(NOTEBOOKS:notebooks/%.ipynb=$(OUTPUTS)/%.ipynb)
 MANIFEST := $(OUTPUTS)/manifest.json
+INDEX := $(OUTPUTS)/index.html
 PACKAGE_FILES := $(shell find src -name '*.py' -not -path '*/__pycache__/*') $(wildcard src/analysis/data/*)
 CORPUS_FILES := $(shell find '$(CORPUS)' -type f 2>/dev/null)
 
@@ -27,7 +28,7 @@ write_report_config = mkdir -p $(OUTPUTS) \
 	&& if cmp -s $(REPORT_CONFIG).new $(REPORT_CONFIG); then rm -f $(REPORT_CONFIG).new; \
 	   else mv -f $(REPORT_CONFIG).new $(REPORT_CONFIG); fi
 
-ifneq ($(filter report $(OUTPUTS)/%,$(MAKECMDGOALS)),)
+ifneq ($(filter report test-browser $(OUTPUTS)/%,$(MAKECMDGOALS)),)
 ifeq ($(wildcard $(CORPUS)),)
 $(error CORPUS=$(CORPUS) does not exist: give a folder of .txt/.md files or a .csv/.jsonl file)
 endif
@@ -35,13 +36,13 @@ $(shell $(write_report_config))
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help bootstrap report test lint lab notebooks clean distclean
+.PHONY: help bootstrap report test test-browser lint lab notebooks clean distclean
 MAKEFLAGS += --no-builtin-rules
 
 help: ## List the targets (this is the default)
 	@echo "Usage: make TARGET [CORPUS=path] [MODEL=spacy-package] [PYTHON=python3]"
 	@echo
-	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-z-]*:.*## / {printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-z-]*:.*## / {printf "  %-13s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 	@echo
 	@echo "Now: CORPUS=$(CORPUS) MODEL=$(MODEL) PYTHON=$(PYTHON)"
 
@@ -53,7 +54,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python ($(KERNEL))"
 	@touch $@
 
-report: $(MANIFEST) ## Run every notebooks/NN_*.ipynb into outputs/ (html, tables, figures, manifest.json)
+report: $(INDEX) ## Run every notebooks/NN_*.ipynb into outputs/ (html, tables, figures, manifest, index.html)
 
 $(REPORTS): $(OUTPUTS)/%.ipynb: notebooks/%.ipynb $(CORPUS_FILES) $(PACKAGE_FILES) $(REPORT_CONFIG) $(STAMP)
 	$(ANALYSIS) report run $< --outputs $(OUTPUTS) --kernel $(KERNEL) -r corpus '$(CORPUS)' -r model '$(MODEL)'
@@ -63,14 +64,28 @@ $(MANIFEST): $(REPORTS) $(CORPUS_FILES) $(REPORT_CONFIG) $(STAMP)
 	$(ANALYSIS) report manifest --outputs $(OUTPUTS) --corpus '$(CORPUS)' --model '$(MODEL)'
 	@touch $@
 
+# The index is built from the manifest alone (and the files it lists); same touch as above.
+$(INDEX): $(MANIFEST)
+	$(ANALYSIS) report index --outputs $(OUTPUTS)
+	@touch $@
+
 $(REPORT_CONFIG):
 	@$(write_report_config)
 
+# The browser test is left to `make test-browser`: it needs Chromium and a finished `make report`.
 test: lint ## Lint, then run the unit tests and check the notebooks' saved outputs (nbval)
 	$(BIN)/python -m pytest --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg \
-		--nbval-kernel-name $(KERNEL) tests notebooks \
+		--nbval-kernel-name $(KERNEL) --ignore=tests/test_browser.py tests notebooks \
 	|| { status=$$?; [ $$status -ne 5 ] || echo "make test: pytest collected no tests" >&2; \
 	     exit $$status; }
+
+CHROMIUM ?= /usr/bin/chromium
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+
+test-browser: report ## Open outputs/index.html in headless Chromium (apt-installed if missing), follow every link
+	@[ -x '$(CHROMIUM)' ] || { echo "$(CHROMIUM) not found: installing Debian's chromium"; \
+		$(SUDO) apt-get update && $(SUDO) apt-get install -y chromium; }
+	CHROMIUM='$(CHROMIUM)' $(BIN)/python -m pytest tests/test_browser.py
 
 lint: $(STAMP) ## Check the code with ruff
 	$(BIN)/ruff check src tests

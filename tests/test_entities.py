@@ -245,3 +245,11 @@ def test_packaged_knowledge_files_load():
     assert knowledge.descriptors["province"] == "GPE"
     assert "known as" in knowledge.nickname_cues
     assert entities.DEFAULT_LABELS[0] == "PERSON"
+
+
+def test_surname_alone_is_found_for_the_one_full_name():
+    text = "Maria Lopez spoke first. Later, Lopez left. Ann Lee and Bo Lee stayed; Lee waved."
+    ents = [("Maria Lopez", "PERSON"), ("Ann Lee", "PERSON"), ("Bo Lee", "PERSON")]
+    merged, mentions = _entities(_annotations(text, ents))
+    assert merged["Maria Lopez"] == ["Maria Lopez", "Lopez"]
+    assert "Lee" not in mentions["text"].tolist()  # two full names end in Lee: left alone

@@ -337,7 +337,8 @@ class _Extractor:
                 if found:
                     return found
         words = [t for t in source if not (t.dep_ == "det" and t.i == source[0].i)]
-        return " ".join(t.text for t in _trim(words) or source), ""
+        start, end = _span(_trim(words) or source)
+        return " ".join(self.text[start:end].split()), ""
 
     @functools.cached_property
     def descriptors(self) -> dict[str, str]:

@@ -235,6 +235,15 @@ def _resolve_document(
     for m in mentions:
         if m.how != "nickname" and m.text[:1].isupper() and len(m.text) > 1:
             forms.setdefault(m.text, m.name)
+    # A person's surname alone ("“...,” Lopez said"), when one full name in the document has it.
+    surnames: dict[str, set[str]] = defaultdict(set)
+    for name, label in labels.items():
+        parts = _tokens(name)
+        if label == "PERSON" and len(parts) > 1 and parts[-1][:1].isupper() and len(parts[-1]) > 1:
+            surnames[parts[-1]].add(name)
+    for surname, names in surnames.items():
+        if len(names) == 1:
+            forms.setdefault(surname, names.pop())
     if forms:
         taken = sorted((m.start, m.end) for m in mentions)
         alternatives = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))

@@ -40,10 +40,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"analysis {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    from analysis import attribution, compare, entities, evaluate, report
+    from analysis import attribution, compare, entities, evaluate, report, sentiment
 
     entities.add_cli(commands)
     attribution.add_cli(commands)
+    sentiment.add_cli(commands)
     compare.add_cli(commands)
     evaluate.add_cli(commands)
     report.add_cli(commands)

@@ -1,0 +1,442 @@
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from analysis import paths
+from analysis.annotate import load_model
+from analysis.cli import main
+from analysis.corpus import Document
+from analysis.errors import AnalysisError
+from analysis.evaluate import (
+    read_newsmtsc,
+    read_vader_nyt,
+    score_polarity,
+    score_vader_nyt,
+)
+from analysis.sentiment import (
+    DOCUMENT_COLUMNS,
+    MODEL_FILE,
+    SENTENCE_SCORE_COLUMNS,
+    TARGET_COLUMNS,
+    content_voices,
+    document_sentiment,
+    entity_mention_sentiment,
+    entity_sentiment,
+    load_sentiment_model,
+    polarity_of,
+    sentence_sentiment,
+    target_features,
+    target_sentiment,
+    targeted_rows,
+)
+
+SHARED_DATA = paths.PROJECT_ROOT.parent / "shared" / "data"
+NEWSMTSC = SHARED_DATA / "newsmtsc"
+VADER_NYT = SHARED_DATA / "vader-nyt" / "nytEditorialSnippets_GroundTruth.txt"
+METHODS = ["model", "lexicon"]
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_model()
+
+
+def _sentiment(nlp, text: str, target: str, method: str, occurrence: int = 0):
+    doc = nlp(text)
+    start = -1
+    for _ in range(occurrence + 1):
+        start = text.index(target, start + 1)
+    return target_sentiment(doc, start, start + len(target), method=method)
+
+
+# --- sentence sentiment ------------------------------------------------------------------------
+
+
+def _sentences(*texts: str, doc_id: str = "d") -> pd.DataFrame:
+    rows = [(doc_id, k, 0, len(text), text) for k, text in enumerate(texts)]
+    return pd.DataFrame(rows, columns=["doc_id", "sent_id", "start_char", "end_char", "text"])
+
+
+def test_sentence_sentiment_adds_vader_scores_and_polarity():
+    sentences = _sentences(
+        "What a wonderful, generous gift.", "The attack was horrible.", "The vote is on Tuesday."
+    )
+    scores = sentence_sentiment(sentences)
+    assert list(scores.columns) == [*sentences.columns, *SENTENCE_SCORE_COLUMNS]
+    assert scores["polarity"].tolist() == [1, -1, 0]
+    assert scores["compound"].iloc[0] > 0.5 > -0.5 > scores["compound"].iloc[1]
+    assert list(sentences.columns) == ["doc_id", "sent_id", "start_char", "end_char", "text"]
+
+
+def test_sentence_thresholds_are_configurable():
+    sentences = _sentences("What a wonderful, generous gift.", "The attack was horrible.")
+    strict = sentence_sentiment(sentences, positive=0.99, negative=-0.99)
+    assert strict["polarity"].tolist() == [0, 0]
+    with pytest.raises(AnalysisError, match="threshold"):
+        sentence_sentiment(sentences, positive=-0.5, negative=0.5)
+
+
+def test_polarity_of_thresholds_are_inclusive():
+    assert [polarity_of(x) for x in (0.05, 0.049, -0.049, -0.05)] == [1, 0, 0, -1]
+
+
+def test_document_sentiment_aggregates_per_document():
+    sentences = pd.concat(
+        [
+            _sentences("A wonderful gift.", "A horrible attack.", "On Tuesday.", doc_id="a"),
+            _sentences("A wonderful gift.", doc_id="b"),
+        ],
+        ignore_index=True,
+    )
+    table = document_sentiment(sentence_sentiment(sentences))
+    assert list(table.columns) == DOCUMENT_COLUMNS
+    a, b = table.to_dict("records")
+    assert (a["doc_id"], a["sentences"], b["doc_id"], b["sentences"]) == ("a", 3, "b", 1)
+    assert a["share_negative"] == a["share_neutral"] == a["share_positive"] == pytest.approx(1 / 3)
+    assert b["share_positive"] == 1.0
+    assert b["mean_compound"] > a["mean_compound"]
+
+
+# --- targeted sentiment ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_governing_words_decide_each_targets_sentiment(nlp, method):
+    text = "Critics praised Smith but attacked Jones."
+    smith = _sentiment(nlp, text, "Smith", method)
+    jones = _sentiment(nlp, text, "Jones", method)
+    assert (smith.polarity, jones.polarity) == (1, -1)
+    assert "praised" in smith.evidence
+    assert "attacked" in jones.evidence
+    assert "attacked" not in smith.evidence
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_negation_flips_polarity(nlp, method):
+    plain = _sentiment(nlp, "Smith is a good leader.", "Smith", method)
+    negated = _sentiment(nlp, "Smith is not a good leader.", "Smith", method)
+    assert (plain.polarity, negated.polarity) == (1, -1)
+    assert "good" in plain.evidence
+    assert "not good" in negated.evidence
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_what_follows_but_weighs_more(nlp, method):
+    assert _sentiment(nlp, "Jones is smart but lazy.", "Jones", method).polarity == -1
+    assert _sentiment(nlp, "Jones is lazy but smart.", "Jones", method).polarity == 1
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_other_clause_does_not_decide(nlp, method):
+    text = "Smith won a great victory, but the economy collapsed."
+    assert _sentiment(nlp, text, "Smith", method).polarity == 1
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_neutral_sentence_is_neutral(nlp, method):
+    result = _sentiment(nlp, "Jones met Smith in Paris on Tuesday.", "Smith", method)
+    assert result.polarity == 0
+    assert result.evidence == ()
+    assert -1 <= result.score <= 1
+
+
+def test_model_score_is_probability_difference(nlp):
+    result = _sentiment(nlp, "Smith was accused of fraud.", "Smith", "model")
+    assert result.polarity == -1
+    assert -1 <= result.score < -0.5
+    assert {"accused", "fraud"} <= set(result.evidence)
+
+
+def test_offsets_need_not_align_with_tokens(nlp):
+    doc = nlp("Critics praised Smith but attacked Jones.")
+    inside = target_sentiment(doc, 17, 19)  # "mi" of Smith
+    assert inside == target_sentiment(doc, 16, 21)
+
+
+def test_unknown_method_is_a_user_error(nlp):
+    doc = nlp("Smith is a good leader.")
+    with pytest.raises(AnalysisError, match="unknown sentiment method"):
+        target_sentiment(doc, 0, 5, method="transformer")
+
+
+def test_features_mark_quotation_and_speaker(nlp):
+    text = "“Smith is a liar,” Jones said."
+    doc = nlp(text)
+    quoted = target_features(doc, 1, 6)
+    speaker = target_features(doc, text.index("Jones"), text.index("Jones") + 5)
+    assert quoted["in_quote"] == 1.0 and "in_quote" not in speaker
+    assert speaker["speaker"] == 1.0 and "speaker" not in quoted
+    assert quoted["has_quote"] == speaker["has_quote"] == 1.0
+    assert all(isinstance(value, float) for value in quoted.values())
+
+
+# --- rows per mention, voices, aggregation -----------------------------------------------------
+
+
+def _mentions(text: str, *names: str) -> pd.DataFrame:
+    rows = []
+    for name in names:
+        start = text.index(name)
+        rows.append(("d", 0, start, start + len(name), name, name, "PERSON"))
+    columns = ["doc_id", "sent_id", "start_char", "end_char", "text", "entity", "label"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def test_targeted_rows_keep_the_quoted_speakers_voice_apart(nlp):
+    text = "“Smith is a liar and a fraud,” Jones said."
+    doc = nlp(text)
+    content_end = text.index("”") + 1
+    rows = targeted_rows(doc, "d", _mentions(text, "Smith", "Jones"), [(0, content_end, "Jones")])
+    table = pd.DataFrame(rows, columns=TARGET_COLUMNS)
+    smith, jones = table.to_dict("records")
+    assert (smith["voice"], smith["speaker"], smith["polarity"]) == ("quoted", "Jones", -1)
+    assert (jones["voice"], jones["speaker"]) == ("author", "")
+    assert "liar" in smith["evidence"]
+
+
+def test_innermost_voice_wins(nlp):
+    text = "Jones said that Brown called Smith a liar."
+    doc = nlp(text)
+    voices = [
+        (text.index("that"), len(text) - 1, "Jones"),
+        (text.index("Smith"), len(text), "Brown"),
+    ]
+    rows = targeted_rows(doc, "d", _mentions(text, "Smith"), voices)
+    assert rows[0][TARGET_COLUMNS.index("speaker")] == "Brown"
+
+
+def test_entity_mention_sentiment_uses_attribution_for_voice(tmp_path):
+    text = "“Smith is a liar and a fraud,” Jones said on Monday. Critics praised Smith."
+    rows = entity_mention_sentiment([Document("q", text, {}, "q.txt")], cache_dir=tmp_path)
+    assert list(rows.columns) == TARGET_COLUMNS
+    by_start = {row["start_char"]: row for row in rows.to_dict("records")}
+    first, last = by_start[text.index("Smith")], by_start[text.rindex("Smith")]
+    assert (first["voice"], first["speaker"], first["polarity"]) == ("quoted", "Jones", -1)
+    assert (last["voice"], last["polarity"], last["sent_id"]) == ("author", 1, 1)
+
+
+def test_content_voices_from_attribution_rows():
+    table = pd.DataFrame(
+        {
+            "doc_id": ["d", "d"],
+            "speaker": ["Jones", "Brown"],
+            "content": [[[0, 10], [20, 30]], "[[40, 50]]"],
+        }
+    )
+    for column in ["sent_id", "kind", "speaker_label", "via", "cue_kind", "source", "cue"]:
+        table[column] = ""
+    for column in ["source_text", "cue_text", "content_text"]:
+        table[column] = ""
+    assert content_voices(table) == [(0, 10, "Jones"), (20, 30, "Jones"), (40, 50, "Brown")]
+
+
+def _rows(*rows) -> pd.DataFrame:
+    """Mention rows from (doc_id, sent_id, entity, score, polarity, voice) tuples."""
+    return pd.DataFrame(
+        [
+            (doc_id, sent_id, entity, "PERSON", 0, 1, score, polarity, voice, "", "")
+            for doc_id, sent_id, entity, score, polarity, voice in rows
+        ],
+        columns=TARGET_COLUMNS,
+    )
+
+
+def test_entity_sentiment_per_entity_with_voices_and_sentences():
+    rows = _rows(
+        ("a", 0, "Smith", 0.5, 1, "author"),
+        ("a", 2, "Smith", -0.9, -1, "quoted"),
+        ("a", 2, "Smith", 0.0, 0, "author"),
+        ("b", 1, "Smith", 0.4, 1, "author"),
+        ("a", 1, "Jones", -0.6, -1, "author"),
+    )
+    table = entity_sentiment(rows)
+    assert list(table["entity"]) == ["Smith", "Jones"]
+    smith = table.iloc[0]
+    assert smith["mentions"] == 4
+    assert smith["mean_score"] == pytest.approx(0.0)
+    assert (smith["share_negative"], smith["share_positive"]) == (0.25, 0.5)
+    assert (smith["author_mentions"], smith["quoted_mentions"]) == (3, 1)
+    assert smith["author_mean"] == pytest.approx(0.3)
+    assert smith["quoted_mean"] == pytest.approx(-0.9)
+    assert smith["sentences"] == "a:0; a:2; b:1"
+    jones = table.iloc[1]
+    assert jones["quoted_mentions"] == 0 and pd.isna(jones["quoted_mean"])
+
+
+def test_entity_sentiment_by_document_and_without_voices():
+    rows = _rows(("a", 0, "Smith", 0.5, 1, "author"), ("b", 1, "Smith", -0.5, -1, "quoted"))
+    table = entity_sentiment(rows, by_voice=False, by_document=True)
+    assert list(table.columns) == [
+        "doc_id",
+        "entity",
+        "label",
+        "mentions",
+        "mean_score",
+        "share_negative",
+        "share_positive",
+        "sentences",
+    ]
+    assert table[["doc_id", "mean_score"]].values.tolist() == [["a", 0.5], ["b", -0.5]]
+    assert entity_sentiment(rows.iloc[0:0]).empty
+
+
+# --- the model file ----------------------------------------------------------------------------
+
+
+def test_model_file_is_small_json_and_loads():
+    assert MODEL_FILE.suffix == ".json"
+    assert MODEL_FILE.stat().st_size <= 25 * 1024 * 1024
+    model = load_sentiment_model()
+    assert model.classes == (-1, 0, 1)
+    assert len(model.intercept) == 3
+    assert all(len(weights) == 3 for weights in model.weights.values())
+    assert "NewsMTSC" in model.info["training_data"]
+    assert load_sentiment_model() is model  # read once per process
+
+
+def test_bad_model_file_is_a_user_error(tmp_path):
+    path = tmp_path / "model.json"
+    path.write_text(json.dumps({"format": "something else"}), encoding="utf-8")
+    with pytest.raises(AnalysisError, match="not a sentiment model"):
+        load_sentiment_model(path)
+    with pytest.raises(AnalysisError, match="cannot read"):
+        load_sentiment_model(tmp_path / "missing.json")
+
+
+# --- evaluation readers and scores -------------------------------------------------------------
+
+
+def test_read_newsmtsc(tmp_path):
+    path = tmp_path / "tiny.jsonl"
+    records = [
+        {
+            "primary_gid": "s1",
+            "sentence_normalized": "Critics praised Smith but attacked Jones.",
+            "targets": [
+                {"from": 16, "to": 21, "mention": "Smith", "polarity": 6.0},
+                {"from": 35, "to": 40, "mention": "Jones", "polarity": 2.0},
+            ],
+        },
+        {
+            "primary_gid": "s2",
+            "sentence_normalized": "Jones met Smith.",
+            "targets": [{"from": 0, "to": 5, "mention": "Jones", "polarity": 4.0}],
+        },
+    ]
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    targets = read_newsmtsc(path)
+    assert targets[["sentence_id", "mention", "polarity"]].values.tolist() == [
+        [0, "Smith", 1],
+        [0, "Jones", -1],
+        [1, "Jones", 0],
+    ]
+    output = tmp_path / "scores.json"
+    predictions = tmp_path / "predictions.jsonl"
+    argv = ["evaluate", "sentiment", "--newsmtsc", str(path), "--predictions", str(predictions)]
+    assert main([*argv, "--output", str(output)]) == 0
+    lines = [json.loads(line) for line in predictions.read_text(encoding="utf-8").splitlines()]
+    assert [set(line) for line in lines] == [{"primary_gid", "from", "to", "polarity"}] * 3
+    assert [line["polarity"] for line in lines] == [1, -1, 0]
+    scores = json.loads(output.read_text(encoding="utf-8"))["newsmtsc"]
+    assert scores["targeted"]["macro_f1"] == 1.0
+    assert scores["baseline"]["n"] == 3
+
+
+def test_read_newsmtsc_rejects_bad_lines(tmp_path):
+    path = tmp_path / "bad.jsonl"
+    path.write_text('{"primary_gid": "x", "targets": []}\n', encoding="utf-8")
+    with pytest.raises(AnalysisError, match="bad.jsonl:1"):
+        read_newsmtsc(path)
+    with pytest.raises(AnalysisError, match="not found"):
+        read_newsmtsc(tmp_path / "missing.jsonl")
+
+
+def test_score_polarity():
+    scores = score_polarity([1, 1, 0, -1], [1, 0, 0, 1])
+    assert scores["accuracy"] == 0.5
+    assert scores["f1"] == {"negative": 0.0, "neutral": pytest.approx(0.6667), "positive": 0.5}
+    assert scores["macro_f1"] == pytest.approx((0.6667 + 0.5) / 3, abs=1e-4)
+
+
+def test_read_vader_nyt_and_correlation(tmp_path):
+    path = tmp_path / "snippets.txt"
+    lines = ["1_1\t3.1\tA wonderful, generous gift.", "1_2\t-2.5\tA horrible attack.", ""]
+    path.write_bytes("\r\n".join(lines).encode("utf-8"))
+    snippets = read_vader_nyt(path)
+    assert snippets.values.tolist() == [
+        ["1_1", 3.1, "A wonderful, generous gift."],
+        ["1_2", -2.5, "A horrible attack."],
+    ]
+    assert score_vader_nyt(snippets) == {"snippets": 2, "pearson_r": 1.0}
+
+
+def test_evaluate_sentiment_needs_a_file(capsys):
+    assert main(["evaluate", "sentiment"]) == 2
+    assert "--newsmtsc" in capsys.readouterr().err
+
+
+# --- against human judgements (skipped without ../shared/data) ---------------------------------
+
+
+@pytest.mark.skipif(not NEWSMTSC.is_dir(), reason=f"NewsMTSC dev splits not found in {NEWSMTSC}")
+def test_targeted_sentiment_on_newsmtsc_dev(tmp_path):
+    scores = {}
+    for split in ("rw-dev", "mt-dev"):
+        output = tmp_path / f"{split}.json"
+        argv = ["evaluate", "sentiment", "--newsmtsc", str(NEWSMTSC / f"{split}.jsonl")]
+        assert main([*argv, "--output", str(output)]) == 0
+        scores[split] = json.loads(output.read_text(encoding="utf-8"))["newsmtsc"]
+    rw = scores["rw-dev"]
+    assert rw["targeted"]["macro_f1"] >= 0.62
+    assert rw["targeted"]["macro_f1"] >= rw["baseline"]["macro_f1"] + 0.08
+    mt = scores["mt-dev"]
+    assert mt["targeted"]["macro_f1"] >= mt["baseline"]["macro_f1"] + 0.08
+
+
+@pytest.mark.skipif(not NEWSMTSC.is_dir(), reason=f"NewsMTSC dev splits not found in {NEWSMTSC}")
+def test_lexicon_method_beats_sentence_baseline_on_newsmtsc_rw_dev(tmp_path):
+    output = tmp_path / "scores.json"
+    argv = ["evaluate", "sentiment", "--newsmtsc", str(NEWSMTSC / "rw-dev.jsonl")]
+    assert main([*argv, "--method", "lexicon", "--output", str(output)]) == 0
+    scores = json.loads(output.read_text(encoding="utf-8"))["newsmtsc"]
+    assert scores["targeted"]["macro_f1"] > scores["baseline"]["macro_f1"]
+
+
+@pytest.mark.skipif(not VADER_NYT.is_file(), reason=f"VADER NYT snippets not found at {VADER_NYT}")
+def test_sentence_sentiment_on_vader_nyt(tmp_path):
+    output = tmp_path / "scores.json"
+    assert (
+        main(["evaluate", "sentiment", "--vader-nyt", str(VADER_NYT), "--output", str(output)]) == 0
+    )
+    scores = json.loads(output.read_text(encoding="utf-8"))["vader_nyt"]
+    assert scores["snippets"] == 5190
+    assert scores["pearson_r"] >= 0.49
+
+
+def test_cli_entity_and_sentence_tables(tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    env = {"ANALYSIS_CACHE_DIR": str(tmp_path), "PATH": ""}
+    run = [sys.executable, "-m", "analysis", "sentiment"]
+    by_entity = json.loads(
+        subprocess.run(
+            [*run, "--format", "json"], capture_output=True, text=True, check=True, env=env
+        ).stdout
+    )
+    top = {row["entity"] for row in by_entity[:10]}
+    assert {"Russia", "United States", "Kim Jong-un", "North Korea", "Ukraine"} <= top
+    assert {"author_mean", "quoted_mean", "sentences"} <= set(by_entity[0])
+    by_sentence = subprocess.run(
+        [*run, "--by", "sentence", "--format", "csv"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+    ).stdout.splitlines()
+    assert by_sentence[0].startswith("doc_id,sent_id,start_char,end_char,text,compound")
+    assert len(by_sentence) == 46  # header + the seed's 45 sentences

@@ -1,12 +1,15 @@
-"""What attribution adds to the cost of parsing: median times over alternating repeats.
+"""What attribution and targeted sentiment add to the cost of parsing: median times over
+alternating repeats.
 
 Builds a corpus of at least ``--words`` words from the seeds (and any extra folders of .txt files,
 e.g. PolNeAR's text/), parses it with ``nlp.pipe`` (one process, the model's full pipeline, as
 ``analysis.annotate`` does), then runs on the same ``Doc`` objects what attribution adds: the
 sentence and mention tables, entity resolution for speakers and the extractor. Parse and
-attribution passes alternate, ``--repeats`` times; the medians and their ratio are printed.
+attribution passes alternate, ``--repeats`` times; then targeted sentiment (the trained model, on
+every entity mention, voices from the attribution pass) on the same ``Doc`` objects; the medians
+and their ratios to parsing are printed.
 
-    .venv/bin/python scripts/bench_attribution.py --words 100000 ../shared/data/polnear/dev/text
+    .venv/bin/python scripts/bench_analyses.py --words 100000 ../shared/data/polnear/train/text
 """
 
 from __future__ import annotations
@@ -16,10 +19,11 @@ import statistics
 import time
 import warnings
 
-from analysis.annotate import load_model
-from analysis.attribution import attribute_document, load_cues
+from analysis.annotate import document_annotations, load_model
+from analysis.attribution import extract, load_cues
 from analysis.corpus import Document, load_corpus
-from analysis.entities import Knowledge
+from analysis.entities import Knowledge, resolve_mentions
+from analysis.sentiment import content_voices, load_sentiment_model, targeted_rows, vader_scores
 
 
 def build_corpus(folders: list[str], words: int) -> list[Document]:
@@ -39,9 +43,21 @@ def build_corpus(folders: list[str], words: int) -> list[Document]:
     return corpus
 
 
-def attribution_pass(corpus, docs, knowledge, cues) -> None:
+def attribution_pass(corpus, docs, knowledge, cues) -> list:
+    """Attribution rows and resolved mentions of every document (what sentiment reads)."""
+    results = []
     for document, doc in zip(corpus, docs, strict=True):
-        attribute_document(document, doc, knowledge=knowledge, cues=cues)
+        resolved = resolve_mentions(
+            document_annotations(document, doc), labels=None, knowledge=knowledge
+        )
+        rows, _ = extract(doc, document.id, resolved, cues=cues)
+        results.append((resolved, rows))
+    return results
+
+
+def sentiment_pass(corpus, docs, results) -> None:
+    for document, doc, (resolved, rows) in zip(corpus, docs, results, strict=True):
+        targeted_rows(doc, document.id, resolved, content_voices(rows), method="model")
 
 
 def main() -> None:
@@ -55,21 +71,29 @@ def main() -> None:
     nlp = load_model()
     knowledge, cues = Knowledge.load(), load_cues()
     texts = [d.text for d in corpus]
-    parse_times, attribution_times = [], []
+    load_sentiment_model()
+    parse_times, attribution_times, sentiment_times = [], [], []
     for _ in range(args.repeats):
         start = time.perf_counter()
         docs = list(nlp.pipe(texts, batch_size=args.batch_size))
         parse_times.append(time.perf_counter() - start)
         start = time.perf_counter()
-        attribution_pass(corpus, docs, knowledge, cues)
+        results = attribution_pass(corpus, docs, knowledge, cues)
         attribution_times.append(time.perf_counter() - start)
-        del docs
+        vader_scores.cache_clear()  # VADER is cached per text: start each pass cold
+        start = time.perf_counter()
+        sentiment_pass(corpus, docs, results)
+        sentiment_times.append(time.perf_counter() - start)
+        del docs, results
     n_words = sum(len(t.split()) for t in texts)
     parse, attribution = statistics.median(parse_times), statistics.median(attribution_times)
     print(f"corpus: {len(corpus)} documents, {n_words:,} words; {args.repeats} repeats")
     print(f"parse (nlp.pipe) median {parse:.2f} s  ({n_words / parse:,.0f} words/s)")
     print(f"attribution      median {attribution:.2f} s")
     print(f"attribution / parse = {attribution / parse:.3f}")
+    sentiment = statistics.median(sentiment_times)
+    print(f"targeted sentiment median {sentiment:.2f} s")
+    print(f"targeted sentiment / parse = {sentiment / parse:.3f}")
 
 
 if __name__ == "__main__":

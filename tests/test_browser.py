@@ -27,7 +27,7 @@ from analysis import report
 from analysis.paths import OUTPUTS_DIR
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-SCREENSHOT_SIZE = (1280, 2400)
+SCREENSHOT_SIZE = (1280, 4800)  # tall enough for the four notebooks and the checksum list
 CHROMIUM_FLAGS = (
     "--headless",
     "--no-sandbox",

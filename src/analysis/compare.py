@@ -30,6 +30,7 @@ from analysis.attribution import ATTRIBUTION_COLUMNS, extract, load_cues, quoted
 from analysis.corpus import Document
 from analysis.entities import DEFAULT_LABELS, MENTION_COLUMNS, Knowledge, resolve_mentions
 from analysis.errors import AnalysisError
+from analysis.sentiment import TARGET_COLUMNS
 
 #: The packaged entity groups (``group,entity`` rows), an example for the seed corpus.
 ENTITY_GROUPS_FILE = paths.DATA_DIR / "entity_groups.csv"
@@ -44,19 +45,7 @@ DATE_BUCKETS = {"year": 1, "month": 2, "day": 3}
 #: :data:`SENTIMENT_ROW_COLUMNS`.
 SENTIMENT_FUNCTION = "entity_mention_sentiment"
 #: One row per scored entity mention; ``voice`` is "author" or "quoted".
-SENTIMENT_ROW_COLUMNS = [
-    "doc_id",
-    "sent_id",
-    "entity",
-    "label",
-    "start_char",
-    "end_char",
-    "score",
-    "polarity",
-    "voice",
-    "speaker",
-    "evidence",
-]
+SENTIMENT_ROW_COLUMNS = TARGET_COLUMNS
 
 WORD_COLUMNS = ["doc_id", "sent_id", "start_char", "end_char"]
 TERM_COLUMNS = [*WORD_COLUMNS, "term", "ngram"]

@@ -321,16 +321,7 @@ def resolve_mentions(
         )
     table = pd.DataFrame(
         rows,
-        columns=[
-            "doc_id",
-            "start_char",
-            "end_char",
-            "text",
-            "model_label",
-            "entity",
-            "label",
-            "resolution",
-        ],
+        columns=[column for column in MENTION_COLUMNS if column != "sent_id"],
     )
     table.insert(1, "sent_id", _sentence_ids(table, annotations.sentences))
     if labels is not None:

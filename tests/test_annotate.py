@@ -109,3 +109,23 @@ def test_too_long_document_names_the_file(tmp_path):
     long = Document(id="long", text="word " * 250_000, meta={}, source="seeds/long.txt")
     with pytest.raises(ModelError, match="seeds/long.txt: 1,250,000 characters"):
         annotate([long], cache_dir=tmp_path)
+
+
+def test_two_processes_give_the_same_tables(tmp_path):
+    documents = _documents() * 3
+    documents = [d._replace(id=f"{d.id}{i}") for i, d in enumerate(documents)]
+    one = annotate(documents, use_cache=False, batch_size=2)
+    two = annotate(documents, use_cache=False, batch_size=2, n_process=2)
+    for a, b in zip(one[:3], two[:3], strict=True):
+        pd.testing.assert_frame_equal(a, b)
+
+
+def test_annotate_command_resumes_from_the_cache(tmp_path):
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-m", "analysis", "annotate", "--cache-dir", str(tmp_path)]
+    first = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    second = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    assert "1 parsed, 0 read from the cache" in first
+    assert "0 parsed, 1 read from the cache" in second

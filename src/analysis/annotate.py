@@ -134,6 +134,7 @@ def parse(
     batch_size: int = DEFAULT_BATCH_SIZE,
     cache_dir: str | os.PathLike[str] | None = None,
     use_cache: bool = True,
+    n_process: int = 1,
 ) -> Iterator[tuple[Document, Doc]]:
     """Yield ``(document, doc)`` pairs in input order, parsing only what is not cached.
 
@@ -143,6 +144,7 @@ def parse(
         batch_size: documents per ``nlp.pipe`` batch.
         cache_dir: where parses are cached; default :func:`analysis.paths.cache_dir`.
         use_cache: read and write the cache.
+        n_process: processes ``nlp.pipe`` parses with (it keeps the input order).
 
     Raises:
         ModelError: the model is missing, or a document is longer than the model accepts.
@@ -162,7 +164,9 @@ def parse(
     # Both loops walk the documents in the same order, so the next parsed Doc always belongs to
     # the next uncached document; nlp.pipe stays lazy and holds one batch at a time.
     parsed = nlp.pipe(
-        (d.text for d, hit in zip(documents, cached, strict=True) if not hit), batch_size=batch_size
+        (d.text for d, hit in zip(documents, cached, strict=True) if not hit),
+        batch_size=batch_size,
+        n_process=n_process,
     )
     for document, key, hit in zip(documents, keys, cached, strict=True):
         if hit:
@@ -263,6 +267,7 @@ def annotate(
     batch_size: int = DEFAULT_BATCH_SIZE,
     cache_dir: str | os.PathLike[str] | None = None,
     use_cache: bool = True,
+    n_process: int = 1,
 ) -> Annotations:
     """Parse a corpus (or reuse cached parses) into tidy tables.
 
@@ -272,6 +277,7 @@ def annotate(
         batch_size: documents per ``nlp.pipe`` batch.
         cache_dir: where parses are cached; default :func:`analysis.paths.cache_dir`.
         use_cache: read and write the cache.
+        n_process: processes to parse with.
 
     Returns:
         :class:`Annotations` with documents, sentences and mentions tables.
@@ -281,7 +287,12 @@ def annotate(
     mention_rows: list[tuple] = []
     n_words: dict[str, int] = {}
     for document, doc in parse(
-        documents, model=model, batch_size=batch_size, cache_dir=cache_dir, use_cache=use_cache
+        documents,
+        model=model,
+        batch_size=batch_size,
+        cache_dir=cache_dir,
+        use_cache=use_cache,
+        n_process=n_process,
     ):
         sentences, mentions = doc_tables(document, doc)
         sentence_rows.extend(sentences)
@@ -299,3 +310,56 @@ def annotate(
         mentions=pd.DataFrame(mention_rows, columns=MENTION_COLUMNS),
         texts={d.id: d.text for d in documents},
     )
+
+
+# --- command line -----------------------------------------------------------------------------
+
+
+def add_cli(commands) -> None:
+    from analysis.cli import add_corpus_argument
+
+    parser = commands.add_parser(
+        "annotate",
+        help="parse a corpus into the cache (resumable)",
+        description="Parse every document not yet in the parse cache, with a progress bar. An "
+        "interrupted run resumes: documents already cached are not parsed again.",
+    )
+    add_corpus_argument(parser)
+    parser.add_argument("--n-process", type=int, default=1, help="parsing processes")
+    parser.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE)
+    parser.add_argument(
+        "--cache-dir", type=Path, default=None, help="default $ANALYSIS_CACHE_DIR or .cache/"
+    )
+    parser.add_argument("--model", default=DEFAULT_MODEL, help="spaCy model package or path")
+    parser.set_defaults(run=_run_cli)
+
+
+def _run_cli(args) -> int:
+    import sys
+    import time
+
+    from tqdm import tqdm
+
+    from analysis.cli import corpus_documents
+
+    documents = corpus_documents(args)
+    cache_root = args.cache_dir.absolute() if args.cache_dir else paths.cache_dir()
+    info = model_info(args.model)
+    cached = sum(_cache_path(cache_root, _cache_key(d.text, info)).is_file() for d in documents)
+    start = time.perf_counter()
+    words = 0
+    pairs = parse(
+        documents,
+        model=args.model,
+        batch_size=args.batch_size,
+        cache_dir=cache_root,
+        n_process=args.n_process,
+    )
+    for _, doc in tqdm(pairs, total=len(documents), unit="doc", disable=len(documents) < 50):
+        words += sum(1 for t in doc if not (t.is_punct or t.is_space))
+    seconds = time.perf_counter() - start
+    sys.stdout.write(
+        f"{len(documents)} documents, {words:,} words: {len(documents) - cached} parsed, "
+        f"{cached} read from the cache ({cache_root}) in {seconds:.1f} s\n"
+    )
+    return 0

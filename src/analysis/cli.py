@@ -40,8 +40,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"analysis {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    from analysis import attribution, compare, entities, evaluate, report, sentiment
+    from analysis import annotate, attribution, compare, entities, evaluate, report, sentiment
 
+    annotate.add_cli(commands)
     entities.add_cli(commands)
     attribution.add_cli(commands)
     sentiment.add_cli(commands)

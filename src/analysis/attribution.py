@@ -31,7 +31,7 @@ from spacy.tokens import Doc, Span, Token
 from analysis import paths
 from analysis.annotate import DEFAULT_BATCH_SIZE, DEFAULT_MODEL, document_annotations, parse
 from analysis.corpus import Document
-from analysis.entities import Knowledge, resolve_mentions
+from analysis.entities import Knowledge, mention_fields, resolve_mentions
 
 #: One row per attribution. ``source``, ``cue`` and ``content`` are lists of ``[start, end]``
 #: character offsets into the document's text (a quote interrupted by "he said" has two content
@@ -177,12 +177,10 @@ class _Attribution:
 class _Entities:
     """The document's resolved entity mentions, looked up by character offset."""
 
-    def __init__(self, mentions: pd.DataFrame):
-        rows = mentions.sort_values("start_char")
-        self.starts = rows["start_char"].tolist()
-        self.rows = list(
-            zip(rows["start_char"], rows["end_char"], rows["entity"], rows["label"], strict=True)
-        )
+    def __init__(self, mentions: pd.DataFrame | Sequence[tuple]):
+        fields = ("start_char", "end_char", "entity", "label")
+        self.rows = sorted(mention_fields(mentions, fields), key=lambda r: r[0])
+        self.starts = [r[0] for r in self.rows]
 
     def covering(self, start: int, end: int) -> tuple[str, str] | None:
         i = bisect.bisect_right(self.starts, end) - 1
@@ -708,14 +706,19 @@ def _texts(text: str, spans: list[tuple[int, int]]) -> str:
 
 
 def extract(
-    doc: Doc, doc_id: str, mentions: pd.DataFrame, *, cues: dict[str, CueVerb] | None = None
+    doc: Doc,
+    doc_id: str,
+    mentions: pd.DataFrame | Sequence[tuple],
+    *,
+    cues: dict[str, CueVerb] | None = None,
 ) -> tuple[list[tuple], list[tuple]]:
     """Attribution rows and quoted-term rows of one parsed document.
 
     Args:
         doc: the parsed document.
         doc_id: its id.
-        mentions: its resolved entity mentions (:func:`analysis.entities.resolve_mentions`).
+        mentions: its resolved entity mentions (:func:`analysis.entities.resolve_mentions`), a
+            table or its rows.
         cues: cue lemmas; default :func:`load_cues`.
     """
     extractor = _Extractor(doc, _Entities(mentions), cues or load_cues())

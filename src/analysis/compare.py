@@ -300,7 +300,7 @@ def corpus_tables(
     mentions: list[pd.DataFrame] = []
     attributions: list[tuple] = []
     for document, doc in parse(documents, model=model, batch_size=batch_size, cache_dir=cache_dir):
-        doc_words, doc_terms = _word_rows(document.id, doc)
+        doc_words, doc_terms = word_rows(document.id, doc)
         words.extend(doc_words)
         terms.extend(doc_terms)
         # One resolution serves both: attribution needs every label, counts the name labels.
@@ -326,7 +326,8 @@ def corpus_tables(
     )
 
 
-def _word_rows(doc_id: str, doc: Doc) -> tuple[list[tuple], list[tuple]]:
+def word_rows(doc_id: str, doc: Doc) -> tuple[list[tuple], list[tuple]]:
+    """Word rows (:data:`WORD_COLUMNS`) and term rows (:data:`TERM_COLUMNS`) of one document."""
     words, terms = [], []
     for sent_id, sent in enumerate(doc.sents):
         previous = None  # the token just before, if it is a term: the first half of a bigram

@@ -16,6 +16,7 @@ traceable to the sentences it came from (:func:`kwic`).
 
 from __future__ import annotations
 
+import bisect
 import csv
 import json
 import re
@@ -29,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import paths
+from analysis.annotate import MENTION_COLUMNS as _RAW_MENTION_COLUMNS
 from analysis.annotate import Annotations
 
 #: Labels of names (not numbers or dates) counted by default.
@@ -299,25 +301,14 @@ def resolve_mentions(
     raw = annotations.mentions[annotations.mentions["label"].isin(NAME_LABELS)]
     rows = []
     for doc_id, group in raw.groupby("doc_id", sort=False):
-        mentions = [
-            _Mention(r.start_char, r.end_char, r.text, r.label, r.descriptor, r.descriptor_rel)
-            for r in group.itertuples(index=False)
-        ]
-        resolved, entity_labels = _resolve_document(
-            texts[doc_id], mentions, knowledge, metonyms=metonyms
-        )
         rows.extend(
-            (
+            _resolved_rows(
                 doc_id,
-                m.start,
-                m.end,
-                m.text,
-                m.model_label,
-                m.name,
-                entity_labels.get(m.name, ""),
-                m.how,
+                texts[doc_id],
+                group.itertuples(index=False, name=None),
+                knowledge,
+                metonyms=metonyms,
             )
-            for m in resolved
         )
     table = pd.DataFrame(
         rows,
@@ -328,6 +319,68 @@ def resolve_mentions(
         table = table[table["label"].isin(labels)]
     table = table.sort_values(["doc_id", "start_char", "end_char"], kind="stable")
     return table.reset_index(drop=True)[MENTION_COLUMNS]
+
+
+# Where each field sits in a row of the model's mention table (analysis.annotate.MENTION_COLUMNS).
+_RAW_FIELDS = ("start_char", "end_char", "text", "label", "descriptor", "descriptor_rel")
+
+
+def _resolved_rows(
+    doc_id: str, text: str, raw_rows: Iterable[tuple], knowledge: Knowledge, *, metonyms: bool
+) -> list[tuple]:
+    """Resolved rows (``MENTION_COLUMNS`` without ``sent_id``) of one document's name mentions,
+    given as rows of the model's mention table."""
+    at = [_RAW_MENTION_COLUMNS.index(f) for f in _RAW_FIELDS]
+    mentions = [_Mention(*(r[i] for i in at)) for r in raw_rows]
+    resolved, labels = _resolve_document(text, mentions, knowledge, metonyms=metonyms)
+    return [
+        (doc_id, m.start, m.end, m.text, m.model_label, m.name, labels.get(m.name, ""), m.how)
+        for m in resolved
+    ]
+
+
+def mention_fields(
+    mentions: pd.DataFrame | Iterable[tuple], fields: Sequence[str]
+) -> Iterable[tuple]:
+    """Some fields of resolved mentions, given as a table (which may hold just those columns) or
+    as rows in ``MENTION_COLUMNS`` order."""
+    if isinstance(mentions, pd.DataFrame):
+        return mentions[list(fields)].itertuples(index=False, name=None)
+    at = [MENTION_COLUMNS.index(f) for f in fields]
+    return (tuple(row[i] for i in at) for row in mentions)
+
+
+def resolve_document(
+    document,
+    sentences: Sequence[tuple],
+    mentions: Sequence[tuple],
+    *,
+    metonyms: bool = True,
+    knowledge: Knowledge | None = None,
+) -> list[tuple]:
+    """Canonical mentions of one document, as rows, without building a table: what
+    :func:`resolve_mentions` gives for a one-document corpus with ``labels=None``.
+
+    Args:
+        document: the :class:`analysis.corpus.Document`.
+        sentences: its sentence rows (``analysis.annotate.SENTENCE_COLUMNS``).
+        mentions: its mention rows as the model tagged them (``analysis.annotate.MENTION_COLUMNS``).
+        metonyms: as in :func:`resolve_mentions`.
+        knowledge: as in :func:`resolve_mentions`.
+
+    Returns:
+        Rows in ``MENTION_COLUMNS`` order, sorted by offsets.
+    """
+    label_at = _RAW_MENTION_COLUMNS.index("label")
+    names = [r for r in mentions if r[label_at] in NAME_LABELS]
+    if not names:
+        return []
+    rows = _resolved_rows(
+        document.id, document.text, names, knowledge or Knowledge.load(), metonyms=metonyms
+    )
+    rows.sort(key=lambda r: (r[1], r[2]))
+    starts = [s[2] for s in sentences]
+    return [(r[0], max(bisect.bisect_right(starts, r[1]) - 1, 0), *r[1:]) for r in rows]
 
 
 def _sentence_ids(mentions: pd.DataFrame, sentences: pd.DataFrame) -> np.ndarray:

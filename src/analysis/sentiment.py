@@ -33,7 +33,7 @@ from analysis import paths
 from analysis.annotate import DEFAULT_BATCH_SIZE, DEFAULT_MODEL, document_annotations, parse
 from analysis.attribution import ATTRIBUTION_COLUMNS, extract, load_cues
 from analysis.corpus import Document
-from analysis.entities import DEFAULT_LABELS, Knowledge, resolve_mentions
+from analysis.entities import DEFAULT_LABELS, Knowledge, mention_fields, resolve_mentions
 from analysis.errors import AnalysisError
 
 __all__ = [
@@ -728,7 +728,7 @@ def _voice(start: int, end: int, voices: Sequence[tuple[int, int, str]]) -> tupl
 def targeted_rows(
     doc: Doc,
     doc_id: str,
-    mentions: pd.DataFrame,
+    mentions: pd.DataFrame | Iterable[tuple],
     voices: Sequence[tuple[int, int, str]] = (),
     *,
     method: str = "model",
@@ -741,8 +741,8 @@ def targeted_rows(
     Args:
         doc: the parsed document.
         doc_id: its id.
-        mentions: its resolved mentions (:func:`analysis.entities.resolve_mentions`; columns
-            ``doc_id, sent_id, start_char, end_char, text, entity, label`` are read).
+        mentions: its resolved mentions (:func:`analysis.entities.resolve_mentions`), a table or
+            its rows (``analysis.entities.MENTION_COLUMNS``).
         voices: ``(start, end, speaker)`` character spans of attributed content (from the
             ``content`` pieces of :func:`analysis.attribution.extract`); a mention inside one is
             in that speaker's voice, any other in the author's.
@@ -757,17 +757,19 @@ def targeted_rows(
     _check_method(method)
     sentences = _Sentences(doc)
     rows = []
-    for m in mentions.itertuples(index=False):
-        start, end = int(m.start_char), int(m.end_char)
+    for sent_id, start, end, entity, label in mention_fields(
+        mentions, ("sent_id", "start_char", "end_char", "entity", "label")
+    ):
+        start, end = int(start), int(end)
         context = _context(doc, start, end, sentences)
         result = _score(context, method, positive, negative, model_file)
         voice, speaker = _voice(start, end, voices)
         rows.append(
             (
                 doc_id,
-                int(m.sent_id),
-                m.entity,
-                m.label,
+                int(sent_id),
+                entity,
+                label,
                 start,
                 end,
                 round(result.score, 4),

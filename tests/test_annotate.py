@@ -120,12 +120,12 @@ def test_two_processes_give_the_same_tables(tmp_path):
         pd.testing.assert_frame_equal(a, b)
 
 
-def test_annotate_command_resumes_from_the_cache(tmp_path):
+def test_annotate_command_resumes_from_the_store(tmp_path):
     import subprocess
     import sys
 
     command = [sys.executable, "-m", "analysis", "annotate", "--cache-dir", str(tmp_path)]
     first = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     second = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-    assert "1 parsed, 0 read from the cache" in first
-    assert "0 parsed, 1 read from the cache" in second
+    assert "1 document: 1 analysed (" in first and "0 read from the store" in first
+    assert "1 document: 0 analysed (0 words, 0 partitions), 1 read from the store" in second

@@ -317,49 +317,67 @@ def annotate(
 
 def add_cli(commands) -> None:
     from analysis.cli import add_corpus_argument
+    from analysis.engine import ENGINES
 
     parser = commands.add_parser(
         "annotate",
-        help="parse a corpus into the cache (resumable)",
-        description="Parse every document not yet in the parse cache, with a progress bar. An "
-        "interrupted run resumes: documents already cached are not parsed again.",
+        help="parse and analyse a corpus into the table store (resumable)",
+        description="Parse every document not yet in the store and run every analysis on it "
+        "(sentences and VADER scores, entity mentions, attributions, targeted sentiment, words), "
+        "writing Parquet partitions that the notebooks and commands read. An interrupted run "
+        "resumes: documents already analysed are not parsed again.",
     )
     add_corpus_argument(parser)
-    parser.add_argument("--n-process", type=int, default=1, help="parsing processes")
+    parser.add_argument(
+        "--n-process", type=int, default=1, help="worker processes (Dask: LocalCluster workers)"
+    )
     parser.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE)
+    parser.add_argument("--engine", choices=ENGINES, default="local")
+    parser.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="a running dask.distributed scheduler (tcp://host:8786); default: a LocalCluster",
+    )
     parser.add_argument(
         "--cache-dir", type=Path, default=None, help="default $ANALYSIS_CACHE_DIR or .cache/"
     )
     parser.add_argument("--model", default=DEFAULT_MODEL, help="spaCy model package or path")
+    parser.add_argument(
+        "--no-metonyms", action="store_true", help='keep "Moscow" apart from Russia, etc.'
+    )
+    parser.add_argument("--cues", default=None, help="a CSV of attribution cue lemmas")
     parser.set_defaults(run=_run_cli)
 
 
 def _run_cli(args) -> int:
     import sys
-    import time
 
     from tqdm import tqdm
 
+    from analysis import engine, store
     from analysis.cli import corpus_documents
+    from analysis.tables import Settings
 
     documents = corpus_documents(args)
+    settings = Settings(model=args.model, metonyms=not args.no_metonyms, cues_file=args.cues)
     cache_root = args.cache_dir.absolute() if args.cache_dir else paths.cache_dir()
-    info = model_info(args.model)
-    cached = sum(_cache_path(cache_root, _cache_key(d.text, info)).is_file() for d in documents)
-    start = time.perf_counter()
-    words = 0
-    pairs = parse(
-        documents,
-        model=args.model,
-        batch_size=args.batch_size,
-        cache_dir=cache_root,
-        n_process=args.n_process,
-    )
-    for _, doc in tqdm(pairs, total=len(documents), unit="doc", disable=len(documents) < 50):
-        words += sum(1 for t in doc if not (t.is_punct or t.is_space))
-    seconds = time.perf_counter() - start
+    todo, _ = engine.pending(documents, settings, cache_dir=cache_root)
+    with tqdm(total=len(todo), unit="doc", disable=len(todo) < 50, file=sys.stderr) as bar:
+        run = engine.analyse(
+            documents,
+            settings,
+            engine=args.engine,
+            n_process=args.n_process,
+            batch_size=args.batch_size,
+            scheduler=args.scheduler,
+            cache_dir=cache_root,
+            progress=bar.update,
+        )
+    rate = f", {run.words / run.seconds:,.0f} words/s" if run.analysed else ""
+    plural = "s" if run.documents != 1 else ""
     sys.stdout.write(
-        f"{len(documents)} documents, {words:,} words: {len(documents) - cached} parsed, "
-        f"{cached} read from the cache ({cache_root}) in {seconds:.1f} s\n"
+        f"{run.documents} document{plural}: {run.analysed} analysed ({run.words:,} words, "
+        f"{run.partitions} partitions), {run.cached} read from the store "
+        f"({store.root(settings, cache_root)}) in {run.seconds:.1f} s{rate}\n"
     )
     return 0

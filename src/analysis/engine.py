@@ -1,0 +1,265 @@
+"""Parse and analyse a corpus into the store, on one machine or on a Dask cluster.
+
+The unit of work is a partition: a list of ``(text hash, text)`` pairs. Whoever runs it (this
+process, a local worker process, a Dask worker) loads the spaCy model once per process, parses the
+partition with ``nlp.pipe``, runs every analysis on each ``Doc`` as it comes out
+(:class:`analysis.tables.Analyser`) and writes the partition's tables to Parquet
+(:func:`analysis.store.write_partition`). Nothing but counts travels back, so the process that
+drives the run holds no parse and no table, whatever the size of the corpus.
+
+Engines:
+    ``local``: with ``n_process=1`` in this process; otherwise a pool of ``n_process`` worker
+        processes on this machine.
+    ``dask``: a ``dask.distributed`` cluster: the scheduler at ``scheduler`` (``tcp://host:8786``)
+        or, without one, a ``LocalCluster`` of ``n_process`` single-threaded worker processes.
+        On a real cluster every worker needs this package and the model installed, and the cache
+        folder must be on a file system every worker and the client can reach.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import os
+import time
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import NamedTuple
+
+from analysis import store
+from analysis.annotate import DEFAULT_BATCH_SIZE, load_model
+from analysis.corpus import Document, text_hash
+from analysis.errors import AnalysisError, ModelError
+from analysis.tables import TABLE_COLUMNS, Analyser, Settings
+
+ENGINES = ("local", "dask")
+#: Largest partition, in documents; smaller ones are made so that every worker gets several.
+PARTITION_SIZE = 256
+_PARTITIONS_PER_WORKER = 4
+
+
+class Run(NamedTuple):
+    """What :func:`analyse` did.
+
+    Attributes:
+        documents: documents in the corpus.
+        analysed: distinct texts parsed and analysed in this run.
+        cached: documents whose tables were already in the store.
+        words: words in the texts analysed in this run.
+        partitions: partitions written in this run.
+        seconds: wall-clock time of the run.
+    """
+
+    documents: int
+    analysed: int
+    cached: int
+    words: int
+    partitions: int
+    seconds: float
+
+
+@functools.lru_cache(maxsize=4)
+def _analyser(settings: Settings) -> Analyser:
+    return Analyser(settings)
+
+
+def analyse_partition(
+    items: Sequence[tuple[str, str]], settings: Settings, folder: str, batch_size: int
+) -> tuple[int, int]:
+    """Parse and analyse one partition and write its tables; runs wherever the engine sends it.
+
+    Args:
+        items: ``(text hash, text)`` pairs.
+        settings: the analysis settings (model, metonyms, ...).
+        folder: the store folder of these settings (:func:`analysis.store.root`).
+        batch_size: documents per ``nlp.pipe`` batch.
+
+    Returns:
+        ``(documents, words)`` analysed.
+    """
+    nlp = load_model(settings.model)
+    analyser = _analyser(settings)
+    rows: dict[str, list[tuple]] = {name: [] for name in TABLE_COLUMNS}
+    docs = nlp.pipe((text for _, text in items), batch_size=batch_size)
+    for (key, text), doc in zip(items, docs, strict=True):
+        for name, table_rows in analyser(Document(key, text, {}, key), doc).items():
+            rows[name].extend(table_rows)
+    store.write_partition(Path(folder), rows)
+    return len(items), sum(row[1] for row in rows["documents"])
+
+
+def partition(items: Sequence[tuple[str, str]], *, workers: int = 1) -> list[list[tuple[str, str]]]:
+    """Split ``items`` into even partitions of at most :data:`PARTITION_SIZE`, at least
+    a few per worker so that the workers finish together."""
+    if not items:
+        return []
+    count = max(math.ceil(len(items) / PARTITION_SIZE), workers * _PARTITIONS_PER_WORKER)
+    count = min(count, len(items))
+    size, extra = divmod(len(items), count)
+    parts, start = [], 0
+    for k in range(count):
+        end = start + size + (k < extra)
+        parts.append(list(items[start:end]))
+        start = end
+    return parts
+
+
+def pending(
+    documents: Iterable[Document],
+    settings: Settings,
+    *,
+    cache_dir: str | os.PathLike[str] | None = None,
+) -> tuple[list[tuple[str, str]], int]:
+    """The distinct ``(text hash, text)`` pairs not yet in the store, and how many documents
+    are."""
+    found = store.index(store.root(settings, cache_dir))
+    todo: dict[str, str] = {}
+    cached = 0
+    for document in documents:
+        key = text_hash(document.text)
+        if key in found:
+            cached += 1
+        else:
+            todo.setdefault(key, document.text)
+    return list(todo.items()), cached
+
+
+def _check_lengths(documents: Sequence[Document], settings: Settings) -> None:
+    limit = load_model(settings.model).max_length
+    for document in documents:
+        if len(document.text) > limit:
+            raise ModelError(
+                f"{document.source}: {len(document.text):,} characters, more than the model's "
+                f"limit of {limit:,}; split the document"
+            )
+
+
+def analyse(
+    documents: Iterable[Document],
+    settings: Settings | None = None,
+    *,
+    engine: str = "local",
+    n_process: int = 1,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    scheduler: str | None = None,
+    cache_dir: str | os.PathLike[str] | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Run:
+    """Parse and analyse every document not yet in the store.
+
+    Args:
+        documents: the corpus, e.g. from :func:`analysis.corpus.load_corpus`.
+        settings: model and analysis settings; default :class:`analysis.tables.Settings`.
+        engine: ``local`` or ``dask`` (see the module docstring).
+        n_process: local worker processes, or the size of the ``LocalCluster`` Dask starts.
+        batch_size: documents per ``nlp.pipe`` batch.
+        scheduler: address of a running ``dask.distributed`` scheduler (``dask`` engine only).
+        cache_dir: the cache folder; default :func:`analysis.paths.cache_dir`.
+        progress: called with the number of documents each finished partition analysed.
+
+    Raises:
+        AnalysisError: an unknown engine, or options that do not fit it.
+        ModelError: the model is missing, or a document is longer than it accepts.
+    """
+    if engine not in ENGINES:
+        raise AnalysisError(f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}")
+    if n_process < 1:
+        raise AnalysisError(f"n_process must be at least 1, not {n_process}")
+    if scheduler and engine != "dask":
+        raise AnalysisError("a scheduler address needs engine='dask'")
+    settings = settings or Settings()
+    started = time.perf_counter()
+    documents = list(documents)
+    todo, cached = pending(documents, settings, cache_dir=cache_dir)
+    folder = str(store.root(settings, cache_dir))
+    if not todo:
+        return Run(len(documents), 0, cached, 0, 0, time.perf_counter() - started)
+    # Only a long text needs the model's limit: the driver loads no model for the others.
+    _check_lengths([d for d in documents if len(d.text) > 100_000], settings)
+    workers = n_process if (engine == "dask" or n_process > 1) else 1
+    parts = partition(todo, workers=workers)
+    run = _run_dask if engine == "dask" else _run_local
+    results = run(parts, settings, folder, batch_size, n_process, scheduler, progress)
+    return Run(
+        len(documents),
+        sum(n for n, _ in results),
+        cached,
+        sum(w for _, w in results),
+        len(parts),
+        time.perf_counter() - started,
+    )
+
+
+def _run_local(parts, settings, folder, batch_size, n_process, scheduler, progress):
+    if n_process == 1:
+        results = []
+        for part in parts:
+            results.append(analyse_partition(part, settings, folder, batch_size))
+            if progress:
+                progress(results[-1][0])
+        return results
+    import concurrent.futures
+    import multiprocessing
+
+    # fork where there is one, as spaCy's own nlp.pipe(n_process=...) does: workers start at
+    # once, and a script without an ``if __name__ == "__main__"`` guard still works.
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    with concurrent.futures.ProcessPoolExecutor(n_process, mp_context=context) as pool:
+        futures = [
+            pool.submit(analyse_partition, part, settings, folder, batch_size) for part in parts
+        ]
+        for future in concurrent.futures.as_completed(futures):
+            if progress:
+                progress(future.result()[0])
+        return [future.result() for future in futures]
+
+
+def _run_dask(parts, settings, folder, batch_size, n_process, scheduler, progress):
+    from dask.distributed import Client, LocalCluster, as_completed
+
+    cluster = None
+    if scheduler:
+        client = Client(scheduler)
+    else:
+        cluster = LocalCluster(
+            n_workers=n_process, threads_per_worker=1, processes=True, dashboard_address=None
+        )
+        client = Client(cluster)
+    try:
+        # A partial, not keywords: Client.map has a batch_size of its own.
+        task = functools.partial(
+            analyse_partition, settings=settings, folder=folder, batch_size=batch_size
+        )
+        futures = client.map(task, parts, pure=False)
+        for future in as_completed(futures):
+            if progress:
+                progress(future.result()[0])
+        return client.gather(futures)
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def load(
+    documents: Iterable[Document],
+    settings: Settings | None = None,
+    *,
+    cache_dir: str | os.PathLike[str] | None = None,
+    only: Sequence[str] | None = None,
+    **options,
+) -> store.Tables:
+    """The tables of a corpus: analyse what is not in the store yet (``options`` go to
+    :func:`analyse`), then read every table from it.
+
+    Args:
+        documents: the corpus.
+        settings: model and analysis settings; default :class:`analysis.tables.Settings`.
+        cache_dir: the cache folder; default :func:`analysis.paths.cache_dir`.
+        only: read just these tables (see :func:`analysis.store.read`).
+    """
+    documents = list(documents)
+    settings = settings or Settings()
+    analyse(documents, settings, cache_dir=cache_dir, **options)
+    return store.read(documents, settings, cache_dir=cache_dir, only=only)

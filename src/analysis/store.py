@@ -1,0 +1,213 @@
+"""The analysed-corpus store: every table of every document, in Parquet partitions.
+
+``analysis annotate`` (:mod:`analysis.engine`) parses documents and runs every analysis on them
+(:mod:`analysis.tables`) in partitions of a few hundred documents; each partition writes one
+Parquet file per table into a folder of its own::
+
+    <cache>/tables/<settings key>/part-<id>/documents.parquet
+                                            sentences.parquet
+                                            ...
+                                            _SUCCESS
+
+A partition folder is written under a temporary name and renamed when complete, so an interrupted
+run leaves only whole partitions behind and the next run analyses what is missing. Rows are keyed
+by text hash, not document id: :func:`read` maps them back to the ids of the corpus at hand, in
+corpus order, so notebooks and commands read the same tables whatever engine or number of
+processes wrote them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import uuid
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import NamedTuple
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from analysis import paths
+from analysis.annotate import SENTENCE_COLUMNS, Annotations
+from analysis.corpus import Document, documents_table, text_hash
+from analysis.tables import TABLE_COLUMNS, Settings
+
+SUCCESS = "_SUCCESS"
+
+_INTEGER = {"sent_id", "start_char", "end_char", "n_words", "n_sentences", "polarity", "ngram"}
+_FLOAT = {"compound", "positive", "negative", "neutral", "score"}
+# Lists of [start, end] character spans, stored as JSON text: one plain type for every engine.
+_JSON = {"source", "cue", "content"}
+
+
+def _type(column: str) -> pa.DataType:
+    if column in _INTEGER:
+        return pa.int64()
+    if column in _FLOAT:
+        return pa.float64()
+    return pa.string()
+
+
+SCHEMAS: dict[str, pa.Schema] = {
+    name: pa.schema([(column, _type(column)) for column in columns])
+    for name, columns in TABLE_COLUMNS.items()
+}
+
+
+def root(settings: Settings, cache_dir: str | os.PathLike[str] | None = None) -> Path:
+    """The folder of the partitions analysed under ``settings``."""
+    base = Path(cache_dir) if cache_dir is not None else paths.cache_dir()
+    return base / "tables" / settings.key()
+
+
+# --- writing ----------------------------------------------------------------------------------
+
+
+def _arrow_table(name: str, rows: Sequence[tuple]) -> pa.Table:
+    schema = SCHEMAS[name]
+    columns = list(zip(*rows, strict=True)) if rows else [[] for _ in schema]
+    arrays = []
+    for field, values in zip(schema, columns, strict=True):
+        if field.name in _JSON:
+            values = [json.dumps(v) for v in values]
+        arrays.append(pa.array(values, type=field.type))
+    return pa.Table.from_arrays(arrays, schema=schema)
+
+
+def write_partition(folder: Path, tables: dict[str, list[tuple]]) -> Path:
+    """Write one partition's tables (rows keyed by text hash) atomically; returns its folder.
+
+    Args:
+        folder: the settings folder (:func:`root`).
+        tables: table name -> rows, for every table in :data:`analysis.tables.TABLE_COLUMNS`.
+    """
+    hashes = sorted({row[0] for row in tables["documents"]})
+    name = "part-" + text_hash("\n".join(hashes))[:20]
+    final = folder / name
+    if (final / SUCCESS).is_file():  # another worker finished the same documents
+        return final
+    staging = folder / f".{name}.{uuid.uuid4().hex[:8]}.tmp"
+    staging.mkdir(parents=True)
+    for table, rows in tables.items():
+        pq.write_table(_arrow_table(table, rows), staging / f"{table}.parquet")
+    (staging / SUCCESS).write_text("")
+    try:
+        os.rename(staging, final)
+    except OSError:  # the same partition was completed meanwhile: keep that one
+        shutil.rmtree(staging, ignore_errors=True)
+    return final
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+
+def index(folder: Path) -> dict[str, Path]:
+    """Text hash -> the complete partition holding its tables."""
+    found: dict[str, Path] = {}
+    if not folder.is_dir():
+        return found
+    for part in sorted(folder.glob("part-*")):
+        if not (part / SUCCESS).is_file():
+            continue
+        hashes = pq.read_table(part / "documents.parquet", columns=["doc_id"]).column(0)
+        for value in hashes.to_pylist():
+            found.setdefault(value, part)
+    return found
+
+
+class Tables(NamedTuple):
+    """Every table of an analysed corpus, with the corpus's document ids, in corpus order.
+
+    Attributes:
+        documents: :func:`analysis.corpus.documents_table` plus ``n_words`` and ``n_sentences``.
+        sentences: ``doc_id, sent_id, start_char, end_char, text`` and VADER's ``compound,
+            positive, negative, neutral`` (add a polarity with
+            :func:`analysis.sentiment.with_polarity`).
+        mentions: the model's entity mentions (:data:`analysis.annotate.MENTION_COLUMNS`).
+        entity_mentions: canonical mentions of every name label
+            (:func:`analysis.entities.resolve_mentions` with ``labels=None``).
+        attributions: :data:`analysis.attribution.ATTRIBUTION_COLUMNS` (spans as lists).
+        quoted_terms: :data:`analysis.attribution.QUOTED_TERM_COLUMNS`.
+        mention_sentiment: targeted sentiment of every canonical mention
+            (:data:`analysis.sentiment.TARGET_COLUMNS`).
+        words: one row per word (:data:`analysis.compare.WORD_COLUMNS`).
+        terms: unigrams and bigrams compared (:data:`analysis.compare.TERM_COLUMNS`).
+        texts: document id -> text.
+    """
+
+    documents: pd.DataFrame
+    sentences: pd.DataFrame
+    mentions: pd.DataFrame
+    entity_mentions: pd.DataFrame
+    attributions: pd.DataFrame
+    quoted_terms: pd.DataFrame
+    mention_sentiment: pd.DataFrame
+    words: pd.DataFrame
+    terms: pd.DataFrame
+    texts: dict[str, str]
+
+    @property
+    def annotations(self) -> Annotations:
+        """The parse tables, as :func:`analysis.annotate.annotate` gives them."""
+        return Annotations(
+            self.documents, self.sentences[SENTENCE_COLUMNS], self.mentions, self.texts
+        )
+
+
+def _read_table(name: str, parts: Sequence[Path], ids: pd.DataFrame) -> pd.DataFrame:
+    """One table over ``parts``, its text hashes replaced by the ids in ``ids`` (``doc_id,
+    _hash, _order``), rows in corpus order and, within a document, in stored order."""
+    columns = TABLE_COLUMNS[name]
+    arrow = [pq.read_table(part / f"{name}.parquet", schema=SCHEMAS[name]) for part in parts]
+    table = pa.concat_tables(arrow) if arrow else SCHEMAS[name].empty_table()
+    frame = table.to_pandas().rename(columns={"doc_id": "_hash"})
+    frame["_row"] = range(len(frame))
+    frame = frame.merge(ids, on="_hash", how="inner", sort=False)
+    frame = frame.sort_values(["_order", "_row"], kind="stable").reset_index(drop=True)
+    for column in _JSON & set(columns):
+        frame[column] = [json.loads(value) for value in frame[column]]
+    return frame[columns]
+
+
+def read(
+    documents: Iterable[Document],
+    settings: Settings,
+    *,
+    cache_dir: str | os.PathLike[str] | None = None,
+    only: Sequence[str] | None = None,
+) -> Tables:
+    """The tables of ``documents`` from the store; every document must have been analysed
+    (see :func:`analysis.engine.analyse`, which calls this when it is done).
+
+    Args:
+        documents: the corpus.
+        settings: the settings the tables were computed under.
+        cache_dir: the cache folder; default :func:`analysis.paths.cache_dir`.
+        only: read just these tables (the others are empty); default all.
+
+    Raises:
+        KeyError: a document is not in the store.
+    """
+    documents = list(documents)
+    found = index(root(settings, cache_dir))
+    hashes = [text_hash(d.text) for d in documents]
+    missing = [d.id for d, h in zip(documents, hashes, strict=True) if h not in found]
+    if missing:
+        raise KeyError(f"{len(missing)} documents not analysed yet, e.g. {missing[0]!r}")
+    ids = pd.DataFrame(
+        {"doc_id": [d.id for d in documents], "_hash": hashes, "_order": range(len(documents))}
+    )
+    parts = sorted({found[h] for h in hashes})
+    wanted = {"documents", *(only or TABLE_COLUMNS)}
+    tables = {
+        name: _read_table(name, parts if name in wanted else [], ids) for name in TABLE_COLUMNS
+    }
+    counts = tables["documents"].set_index("doc_id")
+    documents_frame = documents_table(documents)
+    for column in ("n_words", "n_sentences"):
+        documents_frame[column] = documents_frame["doc_id"].map(counts[column]).astype("int64")
+    tables["documents"] = documents_frame
+    return Tables(**tables, texts={d.id: d.text for d in documents})

@@ -1,0 +1,142 @@
+"""The engine and the store: the same tables whatever runs the analysis, and equal to what each
+analysis module computes on its own."""
+
+from __future__ import annotations
+
+import shutil
+import warnings
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis import engine, store
+from analysis.annotate import annotate
+from analysis.attribution import attribute_corpus
+from analysis.compare import corpus_tables
+from analysis.corpus import load_corpus
+from analysis.entities import resolve_mentions
+from analysis.errors import AnalysisError
+from analysis.sentiment import entity_mention_sentiment, sentence_sentiment
+from analysis.tables import TABLE_COLUMNS, Settings
+
+COMPARE_CORPUS = Path(__file__).parent / "data" / "compare_corpus"
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    # Eleven documents: ten short articles with metadata, and the seed.
+    return load_corpus(COMPARE_CORPUS) + load_corpus()
+
+
+@pytest.fixture(scope="module")
+def local_one(corpus, tmp_path_factory):
+    cache = tmp_path_factory.mktemp("local-one")
+    return engine.load(corpus, cache_dir=cache), cache
+
+
+def _assert_same(a: store.Tables, b: store.Tables) -> None:
+    for name, left, right in zip(a._fields, a, b, strict=True):
+        if isinstance(left, dict):
+            assert left == right, name
+        else:
+            pd.testing.assert_frame_equal(left, right, obj=name)
+
+
+def test_every_table_has_rows_and_its_columns(local_one):
+    tables, _ = local_one
+    for name, columns in TABLE_COLUMNS.items():
+        table = getattr(tables, name)
+        assert len(table) > 0, name
+        if name != "documents":
+            assert list(table.columns) == columns
+    assert tables.documents["n_words"].sum() == len(tables.words)
+
+
+def test_local_processes_and_dask_give_identical_tables(corpus, local_one, tmp_path):
+    tables, _ = local_one
+    two = engine.load(corpus, cache_dir=tmp_path / "local-two", n_process=2)
+    _assert_same(tables, two)
+    dask = engine.load(corpus, cache_dir=tmp_path / "dask", engine="dask", n_process=2)
+    _assert_same(tables, dask)
+    # Each engine wrote its own partitions; nothing was left half-written.
+    for folder in ("local-two", "dask"):
+        parts = list(store.root(Settings(), tmp_path / folder).iterdir())
+        assert parts and all((p / store.SUCCESS).is_file() for p in parts)
+
+
+def test_stored_tables_equal_each_analysis_run_on_its_own(corpus, local_one):
+    tables, cache = local_one
+    annotations = annotate(corpus, cache_dir=cache)
+    pd.testing.assert_frame_equal(tables.documents, annotations.documents)
+    pd.testing.assert_frame_equal(tables.annotations.sentences, annotations.sentences)
+    pd.testing.assert_frame_equal(tables.mentions, annotations.mentions)
+    # resolve_mentions sorts by document id; the store keeps corpus order.
+    resolved = resolve_mentions(annotations, labels=None)
+    by_id = tables.entity_mentions.sort_values(["doc_id", "start_char", "end_char"], kind="stable")
+    pd.testing.assert_frame_equal(by_id.reset_index(drop=True), resolved)
+    attributions = attribute_corpus(corpus, cache_dir=cache)
+    pd.testing.assert_frame_equal(tables.attributions, attributions.attributions)
+    pd.testing.assert_frame_equal(
+        tables.quoted_terms, attributions.quoted_terms, check_dtype=False
+    )
+    scored = sentence_sentiment(annotations.sentences).drop(columns="polarity")
+    pd.testing.assert_frame_equal(tables.sentences, scored)
+    pd.testing.assert_frame_equal(
+        tables.mention_sentiment, entity_mention_sentiment(corpus, cache_dir=cache)
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        compared = corpus_tables(corpus, cache_dir=cache, sentiment=False)
+    pd.testing.assert_frame_equal(tables.words, compared.words)
+    pd.testing.assert_frame_equal(tables.terms, compared.terms)
+
+
+def test_a_run_resumes_after_an_interruption(corpus, tmp_path):
+    first = engine.analyse(corpus[:4], cache_dir=tmp_path)
+    assert (first.analysed, first.cached) == (4, 0)
+    # What an interrupted run leaves: a partition folder still under its temporary name.
+    folder = store.root(Settings(), tmp_path)
+    done = next(folder.glob("part-*"))
+    shutil.copytree(done, folder / ".part-unfinished.tmp")
+    second = engine.analyse(corpus, cache_dir=tmp_path)
+    assert (second.analysed, second.cached) == (len(corpus) - 4, 4)
+    third = engine.analyse(corpus, cache_dir=tmp_path)
+    assert (third.analysed, third.cached, third.partitions) == (0, len(corpus), 0)
+
+
+def test_the_store_is_keyed_by_text_not_by_id(corpus, local_one):
+    tables, cache = local_one
+    renamed = [d._replace(id=f"copy-of-{d.id}") for d in corpus[:2]]
+    run = engine.analyse(renamed, cache_dir=cache)
+    assert run.analysed == 0
+    copies = store.read(corpus[:1] + renamed[:1], Settings(), cache_dir=cache)
+    counts = copies.sentences["doc_id"].value_counts()
+    assert counts[corpus[0].id] == counts[renamed[0].id] > 0
+    assert copies.sentences["doc_id"].iloc[0] == corpus[0].id  # corpus order
+
+
+def test_other_settings_get_their_own_tables(corpus, local_one):
+    tables, cache = local_one
+    literal = engine.load(corpus[-1:], Settings(metonyms=False), cache_dir=cache)
+    assert store.root(Settings(metonyms=False), cache) != store.root(Settings(), cache)
+    assert "Moscow" in set(literal.entity_mentions["entity"])
+    assert "Moscow" not in set(tables.entity_mentions["entity"])
+
+
+def test_reading_an_unanalysed_corpus_says_so(corpus, tmp_path):
+    with pytest.raises(KeyError, match="not analysed yet"):
+        store.read(corpus, Settings(), cache_dir=tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"engine": "spark"}, "unknown engine 'spark'"),
+        ({"n_process": 0}, "at least 1"),
+        ({"scheduler": "tcp://localhost:8786"}, "needs engine='dask'"),
+    ],
+)
+def test_bad_engine_options_are_one_line_errors(corpus, tmp_path, options, message):
+    with pytest.raises(AnalysisError, match=message):
+        engine.analyse(corpus, cache_dir=tmp_path, **options)

@@ -36,11 +36,11 @@ $(shell $(write_report_config))
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help bootstrap report test test-browser lint lab notebooks clean distclean
+.PHONY: help bootstrap report test test-browser bench lint lab notebooks clean distclean
 MAKEFLAGS += --no-builtin-rules
 
 help: ## List the targets (this is the default)
-	@echo "Usage: make TARGET [CORPUS=path] [MODEL=spacy-package] [PYTHON=python3]"
+	@echo "Usage: make TARGET [CORPUS=path] [MODEL=spacy-package] [N_PROCESS=1] [PYTHON=python3]"
 	@echo
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-z-]*:.*## / {printf "  %-13s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 	@echo
@@ -56,7 +56,15 @@ $(STAMP): pyproject.toml
 
 report: $(INDEX) ## Run every notebooks/NN_*.ipynb into outputs/ (html, tables, figures, manifest, index.html)
 
-$(REPORTS): $(OUTPUTS)/%.ipynb: notebooks/%.ipynb $(CORPUS_FILES) $(PACKAGE_FILES) $(REPORT_CONFIG) $(STAMP)
+# Parse and analyse the corpus once, into the table store, before any notebook runs: the notebooks
+# then only read tables. N_PROCESS worker processes (the store is the same whatever the number).
+N_PROCESS ?= 1
+ANNOTATED := $(OUTPUTS)/.annotated
+$(ANNOTATED): $(CORPUS_FILES) $(PACKAGE_FILES) $(REPORT_CONFIG) $(STAMP)
+	$(ANALYSIS) annotate '$(CORPUS)' --model '$(MODEL)' --n-process $(N_PROCESS)
+	@touch $@
+
+$(REPORTS): $(OUTPUTS)/%.ipynb: notebooks/%.ipynb $(ANNOTATED) $(CORPUS_FILES) $(PACKAGE_FILES) $(REPORT_CONFIG) $(STAMP)
 	$(ANALYSIS) report run $< --outputs $(OUTPUTS) --kernel $(KERNEL) -r corpus '$(CORPUS)' -r model '$(MODEL)'
 
 # `report manifest` leaves an unchanged manifest alone; touch it so Make sees it as up to date.
@@ -71,6 +79,14 @@ $(INDEX): $(MANIFEST)
 
 $(REPORT_CONFIG):
 	@$(write_report_config)
+
+# Not part of `make test`: takes minutes. Extra text folders make the corpus less repetitive, e.g.
+# make bench BENCH_FOLDERS=../shared/data/polnear/train/text BENCH_ARGS="--memory 100000,1000000"
+BENCH_WORDS ?= 200000
+BENCH_FOLDERS ?=
+BENCH_ARGS ?=
+bench: $(STAMP) ## Time `analysis annotate` against raw nlp.pipe (BENCH_WORDS, BENCH_FOLDERS, BENCH_ARGS)
+	$(BIN)/python scripts/bench.py --words $(BENCH_WORDS) --model '$(MODEL)' $(BENCH_ARGS) $(BENCH_FOLDERS)
 
 # The browser test is left to `make test-browser`: it needs Chromium and a finished `make report`.
 test: lint ## Lint, then run the unit tests and check the notebooks' saved outputs (nbval)

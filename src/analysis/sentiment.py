@@ -55,6 +55,7 @@ __all__ = [
     "target_features",
     "target_sentiment",
     "targeted_rows",
+    "with_polarity",
     "vader_scores",
 ]
 
@@ -225,8 +226,20 @@ def sentence_sentiment(
     table = sentences.copy()
     for k, column in enumerate(SENTENCE_SCORE_COLUMNS[:4]):
         table[column] = pd.Series([s[k] for s in scores], index=table.index, dtype="float64")
+    return with_polarity(table, positive=positive, negative=negative)
+
+
+def with_polarity(
+    scores: pd.DataFrame, *, positive: float = THRESHOLD, negative: float = -THRESHOLD
+) -> pd.DataFrame:
+    """Sentence scores (a ``compound`` column, e.g. the stored ``sentences`` table of
+    :mod:`analysis.store`) with ``polarity`` set from the thresholds, as
+    :func:`sentence_sentiment` gives them."""
+    if negative > positive:
+        raise AnalysisError(f"negative threshold {negative} is above positive one {positive}")
+    table = scores.copy()
     table["polarity"] = pd.Series(
-        [polarity_of(s[0], positive=positive, negative=negative) for s in scores],
+        [polarity_of(c, positive=positive, negative=negative) for c in table["compound"]],
         index=table.index,
         dtype="int64",
     )

@@ -156,6 +156,23 @@ class Tables(NamedTuple):
             self.documents, self.sentences[SENTENCE_COLUMNS], self.mentions, self.texts
         )
 
+    def name_mentions(self, labels: Sequence[str] | None = None) -> pd.DataFrame:
+        """Canonical mentions whose label is one of ``labels`` (default: the name labels of
+        :data:`analysis.entities.DEFAULT_LABELS`), as :func:`analysis.entities.resolve_mentions`
+        gives them."""
+        from analysis.entities import DEFAULT_LABELS
+
+        keep = self.entity_mentions["label"].isin(labels or DEFAULT_LABELS)
+        return self.entity_mentions[keep].reset_index(drop=True)
+
+    def corpus_tables(self):
+        """What :func:`analysis.compare.compare` reads (its ``tables`` argument)."""
+        from analysis.compare import CorpusTables
+
+        return CorpusTables(
+            self.words, self.terms, self.name_mentions(), self.attributions, self.mention_sentiment
+        )
+
 
 def _read_table(name: str, parts: Sequence[Path], ids: pd.DataFrame) -> pd.DataFrame:
     """One table over ``parts``, its text hashes replaced by the ids in ``ids`` (``doc_id,

@@ -1,0 +1,215 @@
+"""Benchmark `analysis annotate` against raw spaCy `nlp.pipe` on the same corpus (`make bench`).
+
+Builds a corpus of at least ``--words`` words from the seeds and any extra folders of .txt files
+(e.g. PolNeAR's text/): documents are cycled, and each repeat of a text gets a one-line marker so
+that every text is distinct (the store analyses a repeated text once). Then, for each process
+count, in one run, alternating and ``--repeats`` times:
+
+* raw: ``for doc in nlp.pipe(texts, batch_size=B, n_process=N): pass`` with the same model and
+  components;
+* annotate: :func:`analysis.engine.analyse` (what ``analysis annotate`` runs) into an empty store:
+  parse, every analysis (entities, attribution, sentence and targeted sentiment, words) and the
+  Parquet tables.
+
+It prints words per second of each (words: tokens that are neither punctuation nor space), the
+median ratio annotate / raw, and the speed-up of N processes over one. With ``--memory`` it also
+runs the ``analysis annotate`` command on corpora of the sizes given and reports the peak resident
+memory of its whole process tree (sampled every 0.1 s). ``--profile FILE`` writes a pyinstrument
+profile of one single-process annotate pass. Nothing here asserts anything about time.
+
+    .venv/bin/python scripts/bench.py --words 200000 ../shared/data/polnear/train/text
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import warnings
+from pathlib import Path
+
+import psutil
+
+from analysis import engine
+from analysis.annotate import DEFAULT_BATCH_SIZE, DEFAULT_MODEL, load_model
+from analysis.corpus import Document, load_corpus
+from analysis.tables import Settings
+
+
+def build_corpus(folders: list[str], words: int) -> list[Document]:
+    """At least ``words`` words (whitespace-separated) of distinct texts."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # PolNeAR files have no metadata.csv
+        pool = load_corpus() + [d for folder in folders for d in load_corpus(folder)]
+    corpus, total, round_ = [], 0, 0
+    while total < words:
+        for document in pool:
+            text = document.text if round_ == 0 else f"{document.text}\n\n(Copy {round_}.)"
+            corpus.append(document._replace(id=f"{document.id}-{round_}", text=text))
+            total += len(text.split())
+            if total >= words:
+                break
+        round_ += 1
+    return corpus
+
+
+def raw_pass(texts: list[str], model: str, batch_size: int, n_process: int) -> float:
+    nlp = load_model(model)
+    start = time.perf_counter()
+    for _ in nlp.pipe(texts, batch_size=batch_size, n_process=n_process):
+        pass
+    return time.perf_counter() - start
+
+
+def annotate_pass(corpus, settings, batch_size, n_process) -> tuple[float, int]:
+    with tempfile.TemporaryDirectory(prefix="bench-store-") as cache:
+        start = time.perf_counter()
+        run = engine.analyse(
+            corpus, settings, n_process=n_process, batch_size=batch_size, cache_dir=cache
+        )
+        return time.perf_counter() - start, run.words
+
+
+def peak_tree_rss(command: list[str]) -> tuple[float, float]:
+    """Run ``command``; return (seconds, peak resident memory of it and its children, in MiB)."""
+    process = psutil.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            try:
+                tree = [process, *process.children(recursive=True)]
+                peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()))
+            except psutil.Error:
+                pass
+            time.sleep(0.1)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    start = time.perf_counter()
+    sampler.start()
+    code = process.wait()
+    done.set()
+    sampler.join()
+    if code:
+        raise SystemExit(f"{' '.join(command)} failed with exit code {code}")
+    return time.perf_counter() - start, peak / 2**20
+
+
+def memory_runs(folders, sizes, model, batch_size, n_process) -> None:
+    print(f"\npeak memory of `analysis annotate --n-process {n_process}` (process tree):")
+    results = {}
+    for words in sizes:
+        corpus = build_corpus(folders, words)
+        with tempfile.TemporaryDirectory(prefix="bench-corpus-") as folder:
+            for document in corpus:
+                Path(folder, f"{document.id}.txt").write_text(document.text, encoding="utf-8")
+            with tempfile.TemporaryDirectory(prefix="bench-store-") as cache:
+                command = [
+                    *(sys.executable, "-m", "analysis", "annotate", folder),
+                    *("--cache-dir", cache, "--model", model),
+                    *("--batch-size", str(batch_size), "--n-process", str(n_process)),
+                ]
+                seconds, peak = peak_tree_rss(command)
+        results[words] = peak
+        n_words = sum(len(d.text.split()) for d in corpus)
+        size = f"{n_words:>10,} words  {len(corpus):>6,} documents"
+        print(f"  {size}  {seconds:7.1f} s  {peak:8.0f} MiB")
+    if len(sizes) > 1:
+        print(
+            f"  peak at {sizes[-1]:,} / peak at {sizes[0]:,} words = "
+            f"{results[sizes[-1]] / results[sizes[0]]:.2f}"
+        )
+
+
+def profile(corpus, settings, batch_size, file: str) -> None:
+    from pyinstrument import Profiler
+
+    profiler = Profiler()
+    with tempfile.TemporaryDirectory(prefix="bench-store-") as cache:
+        profiler.start()
+        engine.analyse(corpus, settings, batch_size=batch_size, cache_dir=cache)
+        profiler.stop()
+    Path(file).write_text(profiler.output_text(unicode=False, color=False), encoding="utf-8")
+    print(f"\nprofile of one single-process annotate pass: {file}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("folders", nargs="*", help="extra folders of .txt files")
+    parser.add_argument("--words", type=int, default=200_000)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE)
+    parser.add_argument("--processes", default="1,2", help="process counts, comma-separated")
+    parser.add_argument("--model", default=DEFAULT_MODEL)
+    parser.add_argument(
+        "--memory",
+        default="",
+        help="corpus sizes in words for the memory runs, e.g. 100000,1000000",
+    )
+    parser.add_argument("--memory-processes", type=int, default=1)
+    parser.add_argument("--profile", default="", help="write a pyinstrument profile here")
+    args = parser.parse_args()
+    processes = [int(n) for n in args.processes.split(",")]
+    corpus = build_corpus(args.folders, args.words)
+    texts = [d.text for d in corpus]
+    settings = Settings(model=args.model)
+    nlp = load_model(args.model)
+    print(
+        f"machine: {platform.platform()}, {psutil.cpu_count()} CPUs, "
+        f"{psutil.virtual_memory().total / 2**30:.0f} GiB, Python {platform.python_version()}"
+    )
+    print(
+        f"model: {args.model}, components: {', '.join(nlp.pipe_names)}; "
+        f"batch size {args.batch_size}; {args.repeats} repeats, alternating"
+    )
+    raw: dict[int, list[float]] = {n: [] for n in processes}
+    annotated: dict[int, list[float]] = {n: [] for n in processes}
+    words = 0
+    for repeat in range(args.repeats):
+        for n in processes:
+            # Alternate which goes first, so a drift in machine load hits both alike.
+            order = ["raw", "annotate"] if repeat % 2 == 0 else ["annotate", "raw"]
+            for what in order:
+                if what == "raw":
+                    raw[n].append(raw_pass(texts, args.model, args.batch_size, n))
+                else:
+                    seconds, words = annotate_pass(corpus, settings, args.batch_size, n)
+                    annotated[n].append(seconds)
+            print(
+                f"  repeat {repeat + 1}, {n} process(es): raw {raw[n][-1]:.1f} s, "
+                f"annotate {annotated[n][-1]:.1f} s",
+                flush=True,
+            )
+    print(f"\ncorpus: {len(corpus):,} documents, {words:,} words")
+    print(
+        f"{'processes':>9}  {'raw words/s':>12}  {'annotate words/s':>16}  "
+        f"{'annotate/raw':>12}  {'speed-up':>8}"
+    )
+    base = statistics.median(annotated[processes[0]])
+    for n in processes:
+        raw_median, annotate_median = statistics.median(raw[n]), statistics.median(annotated[n])
+        ratios = [r / a for r, a in zip(raw[n], annotated[n], strict=True)]
+        print(
+            f"{n:>9}  {words / raw_median:>12,.0f}  {words / annotate_median:>16,.0f}  "
+            f"{statistics.median(ratios):>12.3f}  {base / annotate_median:>7.2f}x"
+        )
+    print(
+        "(annotate/raw: median over repeats of raw seconds / annotate seconds; speed-up: "
+        f"annotate throughput over annotate with {processes[0]} process)"
+    )
+    if args.profile:
+        profile(corpus, settings, args.batch_size, args.profile)
+    if args.memory:
+        sizes = [int(s) for s in args.memory.split(",")]
+        memory_runs(args.folders, sizes, args.model, args.batch_size, args.memory_processes)
+
+
+if __name__ == "__main__":
+    main()

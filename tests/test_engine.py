@@ -140,3 +140,20 @@ def test_reading_an_unanalysed_corpus_says_so(corpus, tmp_path):
 def test_bad_engine_options_are_one_line_errors(corpus, tmp_path, options, message):
     with pytest.raises(AnalysisError, match=message):
         engine.analyse(corpus, cache_dir=tmp_path, **options)
+
+
+@pytest.mark.parametrize(
+    ("n", "workers", "sizes"),
+    [
+        (0, 1, []),
+        (3, 1, [3]),
+        (600, 1, [200, 200, 200]),
+        (10, 2, [2, 2, 1, 1, 1, 1, 1, 1]),
+        (300, 2, [38, 38, 38, 38, 37, 37, 37, 37]),
+    ],
+)
+def test_partitions_are_even_and_several_per_worker(n, workers, sizes):
+    items = [(str(k), "text") for k in range(n)]
+    parts = engine.partition(items, workers=workers)
+    assert [len(p) for p in parts] == sizes
+    assert [item for part in parts for item in part] == items

@@ -89,11 +89,13 @@ def analyse_partition(
 
 
 def partition(items: Sequence[tuple[str, str]], *, workers: int = 1) -> list[list[tuple[str, str]]]:
-    """Split ``items`` into even partitions of at most :data:`PARTITION_SIZE`, at least
-    a few per worker so that the workers finish together."""
+    """Split ``items`` into even partitions of at most :data:`PARTITION_SIZE` and, for several
+    workers, at least a few per worker so that the workers finish together."""
     if not items:
         return []
-    count = max(math.ceil(len(items) / PARTITION_SIZE), workers * _PARTITIONS_PER_WORKER)
+    count = math.ceil(len(items) / PARTITION_SIZE)
+    if workers > 1:  # one process needs no splitting beyond the size limit: fuller batches
+        count = max(count, workers * _PARTITIONS_PER_WORKER)
     count = min(count, len(items))
     size, extra = divmod(len(items), count)
     parts, start = [], 0

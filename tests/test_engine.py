@@ -17,7 +17,7 @@ from analysis.compare import corpus_tables
 from analysis.corpus import load_corpus
 from analysis.entities import resolve_mentions
 from analysis.errors import AnalysisError
-from analysis.sentiment import entity_mention_sentiment, sentence_sentiment
+from analysis.sentiment import entity_mention_sentiment, sentence_sentiment, with_polarity
 from analysis.tables import TABLE_COLUMNS, Settings
 
 COMPARE_CORPUS = Path(__file__).parent / "data" / "compare_corpus"
@@ -80,8 +80,10 @@ def test_stored_tables_equal_each_analysis_run_on_its_own(corpus, local_one):
     pd.testing.assert_frame_equal(
         tables.quoted_terms, attributions.quoted_terms, check_dtype=False
     )
-    scored = sentence_sentiment(annotations.sentences).drop(columns="polarity")
-    pd.testing.assert_frame_equal(tables.sentences, scored)
+    scored = sentence_sentiment(annotations.sentences, positive=0.3, negative=-0.2)
+    pd.testing.assert_frame_equal(tables.sentences, scored.drop(columns="polarity"))
+    polarity = with_polarity(tables.sentences, positive=0.3, negative=-0.2)
+    pd.testing.assert_frame_equal(polarity, scored)
     pd.testing.assert_frame_equal(
         tables.mention_sentiment, entity_mention_sentiment(corpus, cache_dir=cache)
     )

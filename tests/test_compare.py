@@ -412,13 +412,18 @@ def test_cli_json(cache, monkeypatch, capsys, tables):
 
 def test_cli_table_and_csv(cache, monkeypatch, capsys, tables):
     monkeypatch.setenv("ANALYSIS_CACHE_DIR", str(cache))
-    # Without a sentiment function the table is skipped with a one-line note; the rest is printed.
-    monkeypatch.delattr("analysis.sentiment.entity_mention_sentiment", raising=False)
     assert main(["compare", str(CORPUS), "--by", "author"]) == 0
     out, err = capsys.readouterr()
-    assert err.startswith("warning: targeted sentiment skipped") and len(err.splitlines()) == 1
+    assert err == ""
     for name in ("groups", "shares", "words", "sentiment", "speakers", "kinds"):
         assert f"\n{name}\n" in f"\n{out}"
+    # The command read the table store that `analysis annotate` fills: a second run parses nothing.
+    from analysis import engine, store
+    from analysis.corpus import load_corpus
+    from analysis.tables import Settings
+
+    assert store.root(Settings(), cache).is_dir()
+    assert engine.analyse(load_corpus(CORPUS), cache_dir=cache).analysed == 0
     assert (
         main(["compare", str(CORPUS), "--by", "outlet", "--format", "csv", "--measure", "kinds"])
         == 0

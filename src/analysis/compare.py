@@ -1043,7 +1043,9 @@ def add_cli(commands) -> None:
 
 
 def _run_cli(args) -> int:
+    from analysis import engine
     from analysis.cli import corpus_documents
+    from analysis.tables import Settings
 
     measures: list[str] = []
     for measure in args.measure or MEASURES:
@@ -1058,11 +1060,10 @@ def _run_cli(args) -> int:
     if by.startswith("groups:"):  # on the command line a relative path means the working folder
         by = f"groups:{Path(by.partition(':')[2]).absolute()}"
     documents = corpus_documents(args)
-    # An empty sentiment table spares scoring mentions when that table is not asked for.
-    sentiment = None if "sentiment" in measures else pd.DataFrame(columns=SENTIMENT_ROW_COLUMNS)
-    result = compare(
-        documents, by=by, sentiment=sentiment, model=args.model or DEFAULT_MODEL, seed=args.seed
-    )._asdict()
+    # The table store: nothing is parsed when `analysis annotate` has run on the corpus.
+    settings = Settings(model=args.model or DEFAULT_MODEL)
+    tables = engine.load(documents, settings).corpus_tables()
+    result = compare(documents, by=by, tables=tables, seed=args.seed)._asdict()
     shown = {}
     for name in measures:
         table = result[name]

@@ -514,13 +514,17 @@ def add_cli(commands) -> None:
 
 
 def _run_cli(args) -> int:
-    from analysis.annotate import DEFAULT_MODEL, annotate
+    from analysis import engine
+    from analysis.annotate import DEFAULT_MODEL
     from analysis.cli import corpus_documents
+    from analysis.tables import Settings
 
     documents = corpus_documents(args)
-    annotations = annotate(documents, model=args.model or DEFAULT_MODEL)
+    # The table store: nothing is parsed when `analysis annotate` has run on the corpus.
+    settings = Settings(model=args.model or DEFAULT_MODEL, metonyms=args.metonyms)
+    tables = engine.load(documents, settings, only=["entity_mentions"])
     labels = [label.strip() for label in args.labels.split(",") if label.strip()]
-    mentions = resolve_mentions(annotations, metonyms=args.metonyms, labels=labels)
+    mentions = tables.name_mentions(labels)
     table = entity_frequencies(mentions, by_document=args.by_document)
     if args.top is not None:
         table = (

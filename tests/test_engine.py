@@ -77,9 +77,7 @@ def test_stored_tables_equal_each_analysis_run_on_its_own(corpus, local_one):
     pd.testing.assert_frame_equal(by_id.reset_index(drop=True), resolved)
     attributions = attribute_corpus(corpus, cache_dir=cache)
     pd.testing.assert_frame_equal(tables.attributions, attributions.attributions)
-    pd.testing.assert_frame_equal(
-        tables.quoted_terms, attributions.quoted_terms, check_dtype=False
-    )
+    pd.testing.assert_frame_equal(tables.quoted_terms, attributions.quoted_terms, check_dtype=False)
     scored = sentence_sentiment(annotations.sentences, positive=0.3, negative=-0.2)
     pd.testing.assert_frame_equal(tables.sentences, scored.drop(columns="polarity"))
     polarity = with_polarity(tables.sentences, positive=0.3, negative=-0.2)

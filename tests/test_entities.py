@@ -253,3 +253,24 @@ def test_surname_alone_is_found_for_the_one_full_name():
     merged, mentions = _entities(_annotations(text, ents))
     assert merged["Maria Lopez"] == ["Maria Lopez", "Lopez"]
     assert "Lee" not in mentions["text"].tolist()  # two full names end in Lee: left alone
+
+
+# --- finding resolved names again -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kim Jong-un met Kim. Kim's aide, Kim Jong, and KimX did not; -Kim neither.",
+        "U.S. and US-led: the U.S., USA and US_A. Trump, Trumps, (Trump) and “Trump”.",
+        "Élysée, Éric and É. A A-A AA. Kim\nKim",
+        "",
+    ],
+)
+def test_find_forms_matches_the_alternation_it_replaces(text):
+    forms = ["Kim Jong-un", "Kim Jong", "Kim", "U.S.", "US", "USA", "Trump", "Éric", "É", "A"]
+    forms.sort(key=len, reverse=True)
+    alternatives = "|".join(re.escape(f) for f in forms)
+    pattern = rf"(?<![\w-])(?:{alternatives})(?![\w])"
+    expected = [(m.start(), m.end()) for m in re.finditer(pattern, text)]
+    assert list(entities._find_forms(text, forms)) == expected

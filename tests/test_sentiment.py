@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pandas as pd
 import pytest
@@ -98,6 +99,124 @@ def test_document_sentiment_aggregates_per_document():
     assert a["share_negative"] == a["share_neutral"] == a["share_positive"] == pytest.approx(1 / 3)
     assert b["share_positive"] == 1.0
     assert b["mean_compound"] > a["mean_compound"]
+
+
+# --- the linear-time VADER analyzer -----------------------------------------------------------
+
+# Texts that exercise every rule of VADER's: negations (at the start, two and three words before,
+# "n't"), "never so", "without doubt", "kind of" and "sort of", "at least" / "least", "but" (with
+# repeated values, which its odd first-equal-value update touches), boosters in and out of capitals,
+# capitals against lower case, "no" before a lexicon word, special idioms, emoticons, emojis,
+# punctuation emphasis, and nothing at all.
+TRICKY_TEXTS = [
+    "",
+    "   ",
+    "!!!",
+    "not good",
+    "Not good at all.",
+    "not very good",
+    "not so very good",
+    "isn't good",
+    "It isn't bad, it's not terrible, and nobody hates it.",
+    "never so good",
+    "never this bad",
+    "It was never so very good.",
+    "never good",
+    "without doubt the best",
+    "without any doubt good",
+    "without doubt good",
+    "kind of good",
+    "it is kind of great and sort of nice",
+    "kinda bad",
+    "at least good",
+    "very least good",
+    "the least good thing",
+    "least good",
+    "good but bad",
+    "good good but bad bad",
+    "bad, but good and good and bad",
+    "It's good but I don't like it but it's fine",
+    "BUT it was great",
+    "GOOD",
+    "The food was GOOD but the service was BAD!!",
+    "The movie was VERY good",
+    "The movie was VERY GOOD",
+    "THIS IS REALLY GREAT",
+    "no good",
+    "no problem at all",
+    "no",
+    "No, I said no.",
+    "no or nor bad",
+    "not good or bad",
+    "there is no doubt, no or bad",
+    "the shit",
+    "that was the bomb",
+    "a bad ass movie",
+    "yeah right, great",
+    "kiss of death",
+    "cake to die for",
+    "I love it :)",
+    ":( sad",
+    ":D :-)",
+    "I love it 😍",
+    "😀",
+    "so happy??",
+    "so happy???",
+    "so happy!!!!!!",
+    "so happy?!",
+    "Extremely BAD and utterly HORRIBLE.",
+    "hardly good",
+    "barely okay",
+    "seldom good",
+    "rarely bad",
+    "Despite the good news, nothing good happened.",
+    "he's not a bad guy, he's just not that good",
+    "'good' \"bad\" (great) [awful]",
+    "... good ...",
+    "a\tgood\ttab\nand newline",
+]
+
+
+def _naive_sentences(text: str) -> list[str]:
+    return [piece for line in text.splitlines() for piece in re.split(r"(?<=[.!?])\s+", line)]
+
+
+def _assert_same_as_stock(texts) -> None:
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    from analysis.sentiment import _vader
+
+    stock, fast = SentimentIntensityAnalyzer(), _vader()
+    for text in texts:
+        expected = stock.polarity_scores(text)
+        # repr: the same floats, down to the sign of a zero.
+        assert repr(fast.polarity_scores(text)) == repr(expected), text
+
+
+def test_fast_vader_matches_stock_on_tricky_texts():
+    _assert_same_as_stock(TRICKY_TEXTS)
+    # The same words in other orders and cases, to reach the rules from every side.
+    words = " ".join(TRICKY_TEXTS).split()
+    shuffled = [" ".join(words[k : k + n]) for n in (2, 3, 4, 7) for k in range(len(words) - n)]
+    _assert_same_as_stock(shuffled)
+    _assert_same_as_stock(text.upper() for text in shuffled)
+
+
+def test_fast_vader_matches_stock_on_the_seed_article():
+    texts = [
+        sentence
+        for file in sorted(paths.SEEDS_DIR.glob("*.txt"))
+        for sentence in _naive_sentences(file.read_text(encoding="utf-8"))
+    ]
+    assert len(texts) > 20
+    _assert_same_as_stock(texts)
+
+
+@pytest.mark.skipif(not VADER_NYT.is_file(), reason=f"VADER NYT snippets not found at {VADER_NYT}")
+def test_fast_vader_matches_stock_on_vader_nyt():
+    texts = read_vader_nyt(VADER_NYT)["text"].tolist()
+    assert len(texts) == 5190
+    _assert_same_as_stock(texts)
 
 
 # --- targeted sentiment ------------------------------------------------------------------------

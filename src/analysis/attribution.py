@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 import pandas as pd
+from spacy.attrs import IDX, LEMMA, LOWER, ORTH, SPACY
 from spacy.tokens import Doc, Span, Token
 
 from analysis import paths
@@ -119,7 +120,15 @@ def find_quotes(text: str) -> list[Quote]:
     pieces: list[tuple[int, int]] = []
     for p_index, (p_start, p_end) in enumerate(paragraphs):
         i = p_start
-        while i < p_end:
+        while True:
+            # The next character that can open a quote, or close the open one: nothing happens
+            # at the others.
+            candidate = (_OPEN_CANDIDATES if open_at is None else _CLOSE_CANDIDATES[closer]).search(
+                text, i, p_end
+            )
+            if candidate is None:
+                break
+            i = candidate.start()
             char = text[i]
             if open_at is None:
                 if text.startswith("''", i) and _opens(text, i, width=2):  # ''typewriter'' quotes
@@ -151,6 +160,17 @@ def find_quotes(text: str) -> list[Quote]:
                 quotes.append(Quote(pieces[0][0], p_end, tuple(pieces)))
                 open_at, pieces = None, []
     return quotes
+
+
+# The characters at which find_quotes can open a quote, or close one opened by a mark (the first
+# character of its closer, and any double mark for a double closer).
+_OPEN_CANDIDATES = re.compile("[" + re.escape("".join(_PAIRS) + "\"'") + "]")
+_CLOSE_CANDIDATES = {
+    closer: re.compile(
+        "[" + re.escape(closer[0] + ("".join(_DOUBLE) if closer in _DOUBLE else "")) + "]"
+    )
+    for closer in {*_PAIRS.values(), "''", '"'}
+}
 
 
 def _opens(text: str, i: int, *, width: int = 1) -> bool:
@@ -258,13 +278,29 @@ def _noun_phrase(head: Token) -> list[Token]:
 class _Extractor:
     def __init__(self, doc: Doc, entities: _Entities, cues: dict[str, CueVerb]):
         self.doc = doc
-        self.text = doc.text
         self.entities = entities
         self.cues = cues
-        self.quotes = find_quotes(doc.text)
-        self.quote_starts = [q.start for q in self.quotes]
         self.found: list[_Attribution] = []
         self.used_cues: set[int] = set()
+        # What the passes need of every token, read at once with Doc.to_array: iterating over a
+        # Doc (Doc.text does too) builds a Token object for each token, which costs more than
+        # the passes themselves.
+        strings = doc.vocab.strings
+        orth_ids, spaces, lemma_ids, lower_ids, self.idx = doc.to_array(
+            [ORTH, SPACY, LEMMA, LOWER, IDX]
+        ).T.tolist()
+        orth_of = {i: strings[i] for i in set(orth_ids)}
+        texts = [orth_of[i] for i in orth_ids]
+        # Doc.text: every token's text_with_ws.
+        self.text = "".join(map(str.__add__, texts, map(("", " ").__getitem__, spaces)))
+        self.quotes = find_quotes(self.text)
+        self.quote_starts = [q.start for q in self.quotes]
+        lemma_of = {i: strings[i].lower() for i in set(lemma_ids)}
+        self.lemmas = [lemma_of[i] for i in lemma_ids]
+        according = {i for i in set(lower_ids) if strings[i] == "according"}
+        self.according_at = [i for i, lower in enumerate(lower_ids) if lower in according]
+        self.commas = [i for i, text in enumerate(texts) if text == ","]
+        self.colons = [i for i, text in enumerate(texts) if text == ":"]
 
     # --- where things are --------------------------------------------------------------------
     def quote_at(self, char: int) -> Quote | None:
@@ -338,9 +374,9 @@ class _Extractor:
         start, end = _span(_trim(words) or source)
         return " ".join(self.text[start:end].split()), ""
 
-    @functools.cached_property
+    @property
     def descriptors(self) -> dict[str, str]:
-        return Knowledge.load().descriptors
+        return _descriptors()
 
     def descriptor_label(self, lemma: str) -> str:
         return self.descriptors.get(lemma, "")
@@ -372,9 +408,15 @@ class _Extractor:
         """ "..., the “Rocket Man” said": the words between the last comma and a post-posed cue
         name the speaker even where the parser picked a subject before the comma."""
         sent = cue.sent
-        commas = [t for t in sent if t.i < cue.i and t.text == "," and not self.quote_at(t.idx)]
+        commas = [
+            self.doc[i]
+            for i in self.commas[
+                bisect.bisect_left(self.commas, sent.start) : bisect.bisect_left(self.commas, cue.i)
+            ]
+            if not self.quote_at(self.idx[i])
+        ]
         if commas:
-            between = [t for t in sent if commas[-1].i < t.i < cue.i]
+            between = list(self.doc[commas[-1].i + 1 : cue.i])
             nouns = [t for t in between if t.pos_ in {"PROPN", "NOUN", "PRON"}]
             if (
                 nouns
@@ -423,15 +465,18 @@ class _Extractor:
 
     def introduces_quote(self, cue: Token) -> bool:
         """The cue is followed, in its sentence, by a colon and a quote."""
-        for token in cue.sent:
-            if token.i > cue.i and token.text == ":":
-                rest = self.text[token.idx + 1 : token.idx + 4].lstrip()
-                return bool(rest) and rest[0] in _OPENING + '"'
+        k = bisect.bisect_right(self.colons, cue.i)  # the first colon after the cue
+        if k < len(self.colons) and self.colons[k] < cue.sent.end:
+            idx = self.idx[self.colons[k]]
+            rest = self.text[idx + 1 : idx + 4].lstrip()
+            return bool(rest) and rest[0] in _OPENING + '"'
         return False
 
     # --- the passes --------------------------------------------------------------------------
     def reported(self) -> None:
-        for token in self.doc:
+        # Only a token whose lemma is a cue has a cue kind.
+        for i in [i for i, lemma in enumerate(self.lemmas) if lemma in self.cues]:
+            token = self.doc[i]
             kind = self.cue_kind(token)
             if kind is None or token.i in self.used_cues or self.quote_at(token.idx):
                 continue
@@ -451,8 +496,9 @@ class _Extractor:
             self.add(kind, self.source_tokens, self.cue_tokens, content_spans, token.sent)
 
     def according_to(self) -> None:
-        for token in self.doc:
-            if token.lower_ != "according" or token.i + 1 >= len(self.doc):
+        for i in self.according_at:
+            token = self.doc[i]
+            if token.i + 1 >= len(self.doc):
                 continue
             to = token.nbor(1)
             if to.lower_ != "to":
@@ -670,19 +716,22 @@ class _Extractor:
     def deduplicated(self) -> list[_Attribution]:
         """One attribution per content: when two claim overlapping content, keep a direct
         quotation over reported speech, then the one whose content starts first and is longer."""
-        kept: list[_Attribution] = []
+        kept: list[tuple[_Attribution, int, int, int]] = []  # with its length and bounds
         order = sorted(
             self.found,
             key=lambda a: (a.kind != "direct", a.content[0][0], -_length(a.content)),
         )
         for a in order:
             shorter = _length(a.content)
+            first, last = min(s for s, _ in a.content), max(e for _, e in a.content)
+            # Content whose bounds do not meet has no overlap to count.
             if not any(
-                _overlap(k.content, a.content) > 0.5 * min(_length(k.content), shorter)
-                for k in kept
+                (_overlap(k.content, a.content) if k_first < last and first < k_last else 0)
+                > 0.5 * min(k_length, shorter)
+                for k, k_length, k_first, k_last in kept
             ):
-                kept.append(a)
-        return kept
+                kept.append((a, shorter, first, last))
+        return [a for a, *_ in kept]
 
     def quoted_terms(self, attributions: list[_Attribution]) -> list[tuple[int, int]]:
         spans = [(s, e) for a in attributions for s, e in a.content + a.source]
@@ -691,6 +740,14 @@ class _Extractor:
             for q in self.quotes
             if not any(s <= q.start and q.end <= e + 1 for s, e in spans)
         ]
+
+
+@functools.lru_cache(maxsize=1)
+def _descriptors() -> dict[str, str]:
+    """The describing nouns of the packaged knowledge, read once per process (as the cues are by
+    :func:`load_cues`): reading the knowledge files for each document cost more than the rest of
+    its attribution."""
+    return Knowledge.load().descriptors
 
 
 def _length(spans: list[tuple[int, int]]) -> int:
@@ -724,7 +781,7 @@ def extract(
     extractor = _Extractor(doc, _Entities(mentions), cues or load_cues())
     attributions = extractor.run()
     sent_starts = [s.start_char for s in doc.sents]
-    text = doc.text
+    text = extractor.text
     rows = []
     for a in sorted(attributions, key=lambda a: a.content[0][0]):
         anchor = (a.cue or a.content)[0][0]

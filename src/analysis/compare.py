@@ -328,23 +328,48 @@ def corpus_tables(
 
 def word_rows(doc_id: str, doc: Doc) -> tuple[list[tuple], list[tuple]]:
     """Word rows (:data:`WORD_COLUMNS`) and term rows (:data:`TERM_COLUMNS`) of one document."""
-    words, terms = [], []
+    # Imported here, not with the module's imports, to keep this function's change to itself.
+    from itertools import repeat
+
+    from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, IS_STOP, LENGTH, LOWER
+
+    # Every token's attributes read at once: iterating over the Doc builds a Token object for
+    # each, which costs more than the rest. LENGTH is len(token), LOWER token.lower_.
+    values = doc.to_array([IS_PUNCT, IS_SPACE, IS_STOP, LOWER, IDX, LENGTH])
+    lower_ids = values[:, 3].tolist()
+    sent_ids = np.zeros(len(values), dtype=np.int64)
     for sent_id, sent in enumerate(doc.sents):
-        previous = None  # the token just before, if it is a term: the first half of a bigram
-        for token in sent:
-            if token.is_punct or token.is_space:
-                previous = None
-                continue
-            start, end = token.idx, token.idx + len(token)
-            words.append((doc_id, sent_id, start, end))
-            lower = token.lower_
-            if token.is_stop or not any(char.isalpha() for char in lower):
-                previous = None
-                continue
-            terms.append((doc_id, sent_id, start, end, lower, 1))
-            if previous is not None:
-                terms.append((doc_id, sent_id, previous.idx, end, f"{previous.lower_} {lower}", 2))
-            previous = token
+        sent_ids[sent.start : sent.end] = sent_id
+    starts = values[:, 4]
+    ends = starts + values[:, 5]
+    # A word is any token but punctuation and space.
+    word = (values[:, 0] == 0) & (values[:, 1] == 0)
+    words = list(
+        zip(
+            repeat(doc_id),
+            sent_ids[word].tolist(),
+            starts[word].tolist(),
+            ends[word].tolist(),
+            strict=False,
+        )
+    )
+    # A term is a word with a letter that is no stop word; two terms in a row make a bigram.
+    strings = doc.vocab.strings
+    lower_of = {i: strings[i] for i in set(lower_ids)}
+    has_letter = {
+        i: lower.isalpha() or any(char.isalpha() for char in lower) for i, lower in lower_of.items()
+    }
+    term = word & (values[:, 2] == 0) & np.array([has_letter[i] for i in lower_ids], dtype=bool)
+    sent_ids, starts, ends = sent_ids.tolist(), starts.tolist(), ends.tolist()
+    terms = []
+    previous = -1
+    for i in np.flatnonzero(term).tolist():
+        sent_id, end, lower = sent_ids[i], ends[i], lower_of[lower_ids[i]]
+        terms.append((doc_id, sent_id, starts[i], end, lower, 1))
+        if previous == i - 1 and sent_ids[previous] == sent_id:
+            bigram = f"{lower_of[lower_ids[previous]]} {lower}"
+            terms.append((doc_id, sent_id, starts[previous], end, bigram, 2))
+        previous = i
     return words, terms
 
 

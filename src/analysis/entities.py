@@ -22,7 +22,7 @@ import json
 import re
 import sys
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -195,8 +195,10 @@ def _resolve_document(
     full_names = {n for n in person_names if len(_tokens(n)) > 1}
     all_names = {m.name for m in mentions if len(_tokens(m.name)) > 1}
     short_to_full: dict[str, str] = {}
+    full_name_words = {f: set(_tokens(f)) for f in full_names}  # split each name once
     for name in person_names - full_names:
-        containing = {f for f in full_names if set(_tokens(name)) <= set(_tokens(f))}
+        words = set(_tokens(name))
+        containing = {f for f, f_words in full_name_words.items() if words <= f_words}
         if len(containing) == 1:
             short_to_full[name] = containing.pop()
     for name in {m.name for m in mentions if _is_acronym(m.name)}:
@@ -248,15 +250,40 @@ def _resolve_document(
             forms.setdefault(surname, names.pop())
     if forms:
         taken = sorted((m.start, m.end) for m in mentions)
-        alternatives = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+        taken_starts = [start for start, _ in taken]
         found = []
-        for match in re.finditer(rf"(?<![\w-])(?:{alternatives})(?![\w])", text):
-            if not _overlaps_sorted(match.start(), match.end(), taken):
-                m = _Mention(match.start(), match.end(), match.group(0), "", how="propagated")
+        for start, end in _find_forms(text, sorted(forms, key=len, reverse=True)):
+            if not _overlaps_sorted(start, end, taken, taken_starts):
+                m = _Mention(start, end, text[start:end], "", how="propagated")
                 m.name = forms[m.text]
                 found.append(m)
         mentions = mentions + found
     return mentions, labels
+
+
+# Where a name may start: not after a word character or hyphen (a name never starts with space).
+_NAME_START = re.compile(r"(?<![\w-])\S")
+_WORD_CHARACTER = re.compile(r"\w")
+
+
+def _find_forms(text: str, forms: Sequence[str]) -> Iterator[tuple[int, int]]:
+    r"""The ``(start, end)`` of each match of ``(?<![\w-])(?:form|form|...)(?![\w])`` in the text,
+    the forms tried in the given order, as ``re.finditer`` finds them, without compiling that
+    pattern for every document (a long alternation costs more to compile than to match)."""
+    by_first: dict[str, list[str]] = {}
+    for form in forms:
+        by_first.setdefault(form[:1], []).append(form)
+    resume = 0  # matches do not overlap: the search goes on after each
+    for candidate in _NAME_START.finditer(text):
+        start = candidate.start()
+        if start < resume:
+            continue
+        for form in by_first.get(text[start], ()):
+            end = start + len(form)
+            if text.startswith(form, start) and not _WORD_CHARACTER.match(text, end):
+                yield start, end
+                resume = end
+                break
 
 
 def _label_of(m: _Mention) -> str:
@@ -267,8 +294,14 @@ def _overlaps(m: _Mention, spans: Iterable[tuple[int, int]]) -> bool:
     return any(m.start < end and start < m.end for start, end in spans)
 
 
-def _overlaps_sorted(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
-    i = np.searchsorted([s for s, _ in spans], end)  # spans starting before our end
+def _overlaps_sorted(
+    start: int, end: int, spans: list[tuple[int, int]], starts: list[int] | None = None
+) -> bool:
+    """Whether the span overlaps one of the last 8 sorted ``spans`` that start before its end;
+    ``starts`` are the spans' starts, given to save listing them again for each span."""
+    if starts is None:
+        starts = [s for s, _ in spans]
+    i = bisect.bisect_left(starts, end)  # spans starting before our end
     return any(s < end and start < e for s, e in spans[max(0, i - 8) : i])
 
 

@@ -23,11 +23,24 @@ import functools
 import json
 import math
 import os
+import string
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
+import numpy as np
 import pandas as pd
+from spacy import parts_of_speech
+from spacy.attrs import DEP, HEAD, IDX, IS_PUNCT, LEMMA, LOWER, ORTH, POS, SPACY
 from spacy.tokens import Doc, Span, Token
+from vaderSentiment.vaderSentiment import (
+    BOOSTER_DICT,
+    C_INCR,
+    N_SCALAR,
+    NEGATE,
+    SPECIAL_CASES,
+    SentimentIntensityAnalyzer,
+    scalar_inc_dec,
+)
 
 from analysis import paths
 from analysis.annotate import DEFAULT_BATCH_SIZE, DEFAULT_MODEL, document_annotations, parse
@@ -174,18 +187,189 @@ class SentimentModel(NamedTuple):
 # --- VADER and sentence sentiment --------------------------------------------------------------
 
 
-@functools.lru_cache(maxsize=1)
-def _vader():
-    # Imported here: the analyzer reads its lexicon files when built, once per process.
-    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+class _FastVader(SentimentIntensityAnalyzer):
+    """VADER's analyzer with the same scores in time linear in the length of the text.
 
-    return SentimentIntensityAnalyzer()
+    The stock ``polarity_scores`` lowercases the whole word list again for every lexicon word
+    (in ``_negation_check`` and ``_special_idioms_check``) and scans the negation list word by
+    word: quadratic in the length of a text, and most of the time of a long sentence. This
+    version lowercases the words once and looks negations up in a set, and is otherwise the
+    stock algorithm step for step, quirks included (a valence of 0 turned by an all-caps word,
+    ``_but_check``'s first-equal-value updates, the negative indices Python wraps around);
+    ``tests/test_sentiment.py`` checks it against the stock analyzer.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        # The stock code replaces a character of the text that is a key of the emoji lexicon;
+        # only one-character keys can match.
+        self._emoji_chars = frozenset(key for key in self.emojis if len(key) == 1)
+        self._valenced = frozenset(self.lexicon).difference(BOOSTER_DICT)
+
+    def polarity_scores(self, text):
+        if not isinstance(text, str) or not self._emoji_chars.isdisjoint(text):
+            return super().polarity_scores(text)  # rare: emojis are described in words first
+        text = text.strip()
+        # SentiText's words: stripped of punctuation, unless that leaves an emoticon's 1 or 2.
+        words = [
+            word if len(stripped := word.strip(_PUNCTUATION)) <= 2 else stripped
+            for word in text.split()
+        ]
+        lowers = [word.lower() for word in words]
+        n = len(words)
+        # Only lexicon words have a valence; boosters and the "kind" of "kind of" modify the
+        # next word instead. Every other word is a neutral 0.
+        sentiments: list[float] = [0] * n
+        valenced = self._valenced
+        candidates = [i for i, lower in enumerate(lowers) if lower in valenced]
+        if not candidates and n:
+            # No lexicon word: what the stock score_valence makes of n neutral words.
+            return {"neg": 0.0, "neu": 1.0, "pos": 0.0, "compound": 0.0}
+        if candidates:
+            # allcap_differential: some, not all, words are in capitals.
+            is_cap_diff = 0 < n - sum(map(str.isupper, words)) < n
+            for i in candidates:
+                if not (lowers[i] == "kind" and i < n - 1 and lowers[i + 1] == "of"):
+                    sentiments[i] = self._lexicon_valence(words, lowers, i, is_cap_diff)
+        if "but" in lowers:
+            # The stock _but_check: each value updates the first equal value of the list.
+            bi = lowers.index("but")
+            for sentiment in sentiments:
+                si = sentiments.index(sentiment)
+                if si < bi:
+                    sentiments.pop(si)
+                    sentiments.insert(si, sentiment * 0.5)
+                elif si > bi:
+                    sentiments.pop(si)
+                    sentiments.insert(si, sentiment * 1.5)
+        return self.score_valence(sentiments, text)
+
+    @staticmethod
+    def _sift_sentiment_scores(sentiments):
+        # The stock sums over the non-zero scores only (most are 0), in the same order.
+        pos_sum = 0.0
+        neg_sum = 0.0
+        nonzero = [score for score in sentiments if score]
+        for sentiment_score in nonzero:
+            if sentiment_score > 0:
+                pos_sum += float(sentiment_score) + 1
+            if sentiment_score < 0:
+                neg_sum += float(sentiment_score) - 1
+        return pos_sum, neg_sum, len(sentiments) - len(nonzero)
+
+    def _lexicon_valence(self, words, lowers, i, is_cap_diff):
+        """The stock ``sentiment_valence`` of the lexicon word ``i``."""
+        lexicon = self.lexicon
+        item_lowercase = lowers[i]
+        n = len(words)
+        valence = lexicon[item_lowercase]
+        # "no" negates the lexicon word after it instead of counting itself.
+        if item_lowercase == "no" and i != n - 1 and lowers[i + 1] in lexicon:
+            valence = 0.0
+        if (
+            (i > 0 and lowers[i - 1] == "no")
+            or (i > 1 and lowers[i - 2] == "no")
+            or (i > 2 and lowers[i - 3] == "no" and lowers[i - 1] in ("or", "nor"))
+        ):
+            valence = lexicon[item_lowercase] * N_SCALAR
+        if words[i].isupper() and is_cap_diff:
+            if valence > 0:
+                valence += C_INCR
+            else:
+                valence -= C_INCR
+        for start_i in range(0, 3):
+            j = i - (start_i + 1)
+            if i > start_i and lowers[j] not in lexicon:
+                s = (
+                    scalar_inc_dec(words[j], valence, is_cap_diff)
+                    if lowers[j] in BOOSTER_DICT
+                    else 0.0
+                )
+                if start_i == 1 and s != 0:
+                    s = s * 0.95
+                if start_i == 2 and s != 0:
+                    s = s * 0.9
+                valence = valence + s
+                valence = _vader_negation_check(valence, lowers, start_i, i)
+                if start_i == 2:
+                    valence = _vader_special_idioms_check(valence, lowers, i)
+        # The stock _least_check.
+        if i > 1 and lowers[i - 1] not in lexicon and lowers[i - 1] == "least":
+            if lowers[i - 2] != "at" and lowers[i - 2] != "very":
+                valence = valence * N_SCALAR
+        elif i > 0 and lowers[i - 1] not in lexicon and lowers[i - 1] == "least":
+            valence = valence * N_SCALAR
+        return valence
+
+
+_VADER_NEGATE = frozenset(NEGATE)
+_PUNCTUATION = string.punctuation
+
+
+def _vader_negated(word: str) -> bool:
+    """VADER's ``negated([word])`` of a lowercased word."""
+    return word in _VADER_NEGATE or "n't" in word
+
+
+def _vader_negation_check(valence: float, lowers: list[str], start_i: int, i: int) -> float:
+    """VADER's ``_negation_check`` on the already lowercased words."""
+    if start_i == 0 and _vader_negated(lowers[i - 1]):
+        valence = valence * N_SCALAR
+    if start_i == 1:
+        if lowers[i - 2] == "never" and (lowers[i - 1] == "so" or lowers[i - 1] == "this"):
+            valence = valence * 1.25
+        elif lowers[i - 2] == "without" and lowers[i - 1] == "doubt":
+            pass
+        elif _vader_negated(lowers[i - 2]):
+            valence = valence * N_SCALAR
+    if start_i == 2:
+        if (
+            lowers[i - 3] == "never"
+            and (lowers[i - 2] == "so" or lowers[i - 2] == "this")
+            or (lowers[i - 1] == "so" or lowers[i - 1] == "this")
+        ):
+            valence = valence * 1.25
+        elif lowers[i - 3] == "without" and (lowers[i - 2] == "doubt" or lowers[i - 1] == "doubt"):
+            pass
+        elif _vader_negated(lowers[i - 3]):
+            valence = valence * N_SCALAR
+    return valence
+
+
+def _vader_special_idioms_check(valence: float, lowers: list[str], i: int) -> float:
+    """VADER's ``_special_idioms_check`` on the already lowercased words."""
+    onezero = f"{lowers[i - 1]} {lowers[i]}"
+    twoonezero = f"{lowers[i - 2]} {lowers[i - 1]} {lowers[i]}"
+    twoone = f"{lowers[i - 2]} {lowers[i - 1]}"
+    threetwoone = f"{lowers[i - 3]} {lowers[i - 2]} {lowers[i - 1]}"
+    threetwo = f"{lowers[i - 3]} {lowers[i - 2]}"
+    for seq in (onezero, twoonezero, twoone, threetwoone, threetwo):
+        if seq in SPECIAL_CASES:
+            valence = SPECIAL_CASES[seq]
+            break
+    if len(lowers) - 1 > i:
+        zeroone = f"{lowers[i]} {lowers[i + 1]}"
+        if zeroone in SPECIAL_CASES:
+            valence = SPECIAL_CASES[zeroone]
+    if len(lowers) - 1 > i + 1:
+        zeroonetwo = f"{lowers[i]} {lowers[i + 1]} {lowers[i + 2]}"
+        if zeroonetwo in SPECIAL_CASES:
+            valence = SPECIAL_CASES[zeroonetwo]
+    # Booster bigrams: "sort of", "kind of".
+    for n_gram in (threetwoone, threetwo, twoone):
+        if n_gram in BOOSTER_DICT:
+            valence = valence + BOOSTER_DICT[n_gram]
+    return valence
+
+
+@functools.lru_cache(maxsize=1)
+def _vader() -> _FastVader:
+    # Built on first use: the analyzer reads its lexicon files, once per process.
+    return _FastVader()
 
 
 @functools.lru_cache(maxsize=1)
 def _boosters() -> dict[str, float]:
-    from vaderSentiment.vaderSentiment import BOOSTER_DICT
-
     return BOOSTER_DICT
 
 
@@ -288,42 +472,138 @@ def _target_span(doc: Doc, start_char: int, end_char: int) -> Span:
     return span
 
 
-def _is_boundary(token: Token) -> bool:
-    # Coordinated predicates are clauses of their own ("praised Smith but attacked Jones");
-    # coordinated names and adjectives are not ("Smith and Jones", "smart but lazy").
-    return token.dep_ in _CLAUSE_DEPS or (token.dep_ == "conj" and token.pos_ in _PREDICATE_POS)
+# spaCy's StringStore decodes a new str at every lookup. Its ids are hashes of the strings, the
+# same in every Vocab, so strings looked up once are kept here for every Doc, up to a bound.
+_STRING_CACHE: dict[int, str] = {}
+_STRING_CACHE_SIZE = 500_000
 
 
-def _valence(token: Token) -> float:
-    """VADER's valence of a content word, raised or lowered by a degree adverb it governs."""
-    if token.pos_ not in _CONTENT_POS:
-        return 0.0
-    lexicon = _vader().lexicon
-    value = lexicon.get(token.lower_)
-    if value is None:
-        value = lexicon.get(token.lemma_.lower(), 0.0)
-    if value:
-        boosters = _boosters()
-        for child in token.children:
-            boost = boosters.get(child.lower_)
-            if boost is not None and child.dep_ in ("advmod", "amod"):
-                value += boost if value > 0 else -boost
-    return value
+def _strings(ids: list[int], strings) -> list[str]:
+    """The strings of StringStore ids, as ``strings[id]`` gives them."""
+    global _STRING_CACHE
+    cache = _STRING_CACHE  # replaced, never emptied, when full: safe if threads share it
+    missing = set(ids).difference(cache)
+    if len(cache) + len(missing) > _STRING_CACHE_SIZE:
+        cache = _STRING_CACHE = {}
+        missing = set(ids)
+    cache.update(zip(missing, map(strings.__getitem__, missing), strict=True))
+    return list(map(cache.__getitem__, ids))
 
 
-def _negated(token: Token) -> bool:
-    """Whether a negation scopes over the word: on it, or on a head within its clause."""
-    node = token
-    for _ in range(_NEGATION_REACH):
-        for child in node.children:
-            if child.i != token.i and (child.dep_ == "neg" or child.lower_ in _NEGATIONS):
+class _Tokens:
+    """The token attributes targeted sentiment reads, for a whole ``Doc``, read at once.
+
+    Each ``Token`` attribute access builds a ``Token`` object (``token.head.i`` two), which
+    cost more than the rest of the analysis: ``Doc.to_array`` reads the attributes of every
+    token in one call, and the ids are turned into strings the way spaCy's own ``dep_``,
+    ``pos_``, ``lemma_``, ``lower_`` and ``text_with_ws`` do. Lists are indexed by
+    token index; heads are token indices, and so are children, in spaCy's order (ascending).
+    """
+
+    __slots__ = (
+        "doc",
+        "heads",
+        "deps",
+        "pos",
+        "lemmas",
+        "lowers",
+        "spaced",
+        "punct",
+        "idx",
+        "quote_marks",
+        "boundary",
+        "_edges",
+        "_by_head",
+        "_sorted_heads",
+    )
+
+    def __init__(self, doc: Doc):
+        self.doc = doc
+        values = doc.to_array([HEAD, DEP, POS, LEMMA, LOWER, ORTH, SPACY, IS_PUNCT, IDX])
+        # HEAD is an offset from the token, negative to the left: signed, unlike the rest.
+        offsets = values.view(np.int64)[:, 0]
+        self.heads = (np.arange(len(doc), dtype=np.int64) + offsets).tolist()
+        strings = doc.vocab.strings
+        self.deps = _strings(values[:, 1].tolist(), strings)
+        self.pos = list(map(parts_of_speech.NAMES.__getitem__, values[:, 2].tolist()))
+        self.lemmas = list(map(str.lower, _strings(values[:, 3].tolist(), strings)))
+        self.lowers = _strings(values[:, 4].tolist(), strings)
+        texts = _strings(values[:, 5].tolist(), strings)
+        # text_with_ws: the text and a space if one follows.
+        self.spaced = list(
+            map(str.__add__, texts, map(("", " ").__getitem__, values[:, 6].tolist()))
+        )
+        self.punct = list(map(bool, values[:, 7].tolist()))
+        self.idx = values[:, 8].tolist()
+        # The tokens with quote marks, once per mark in the token's text.
+        marks = {
+            text: sum(char in _QUOTE_MARKS for char in text)
+            for text in set(texts)
+            if not _QUOTE_MARKS.isdisjoint(text)
+        }
+        self.quote_marks = [
+            i for i, text in enumerate(texts) if text in marks for _ in range(marks[text])
+        ]
+        # Token indices sorted by their head, ascending under each (a stable sort): the
+        # children of a token are a run of them (see children()). A list per token would cost
+        # more to build than all the lookups.
+        heads = np.asarray(self.heads, dtype=np.int64)
+        by_head = np.argsort(heads, kind="stable")
+        self._by_head = by_head.tolist()
+        self._sorted_heads = heads[by_head].tolist()
+        # Whether each token opens a clause. Coordinated predicates are clauses of their own
+        # ("praised Smith but attacked Jones"); coordinated names and adjectives are not ("Smith
+        # and Jones", "smart but lazy").
+        self.boundary = [
+            dep in _CLAUSE_DEPS or (dep == "conj" and pos in _PREDICATE_POS)
+            for dep, pos in zip(self.deps, self.pos, strict=True)
+        ]
+        self._edges: dict[int, tuple[int, int]] = {}
+
+    def children(self, i: int) -> list[int]:
+        """The token's children, in spaCy's order (ascending)."""
+        first = bisect.bisect_left(self._sorted_heads, i)
+        last = bisect.bisect_right(self._sorted_heads, i, first)
+        return [child for child in self._by_head[first:last] if child != i]
+
+    def edges(self, i: int) -> tuple[int, int]:
+        """The first and last token index of the token's subtree, as spaCy keeps them (read
+        when asked: only a few tokens of a sentence need them)."""
+        edges = self._edges.get(i)
+        if edges is None:
+            token = self.doc[i]
+            edges = self._edges[i] = (token.left_edge.i, token.right_edge.i)
+        return edges
+
+    def valence(self, i: int) -> float:
+        """VADER's valence of a content word, raised or lowered by a degree adverb it governs."""
+        if self.pos[i] not in _CONTENT_POS:
+            return 0.0
+        lexicon = _vader().lexicon
+        value = lexicon.get(self.lowers[i])
+        if value is None:
+            value = lexicon.get(self.lemmas[i], 0.0)
+        if value:
+            boosters = _boosters()
+            for child in self.children(i):
+                boost = boosters.get(self.lowers[child])
+                if boost is not None and self.deps[child] in ("advmod", "amod"):
+                    value += boost if value > 0 else -boost
+        return value
+
+    def negated(self, i: int) -> bool:
+        """Whether a negation scopes over the word: on it, or on a head within its clause."""
+        node = i
+        for _ in range(_NEGATION_REACH):
+            for child in self.children(node):
+                if child != i and (self.deps[child] == "neg" or self.lowers[child] in _NEGATIONS):
+                    return True
+            if node != i and self.lowers[node] in _NEGATIONS:  # "without support"
                 return True
-        if node.i != token.i and node.lower_ in _NEGATIONS:  # "without support"
-            return True
-        if _is_boundary(node) or node.head.i == node.i:
-            break
-        node = node.head
-    return False
+            if self.boundary[node] or self.heads[node] == node:
+                break
+            node = self.heads[node]
+        return False
 
 
 class _Sentence:
@@ -334,12 +614,11 @@ class _Sentence:
 
     __slots__ = (
         "doc",
+        "tokens",
         "start",
         "end",
         "start_char",
         "heads",
-        "lefts",
-        "rights",
         "deps",
         "pos",
         "lemmas",
@@ -350,30 +629,60 @@ class _Sentence:
         "valence",
         "negated",
         "quote_marks",
+        "content",
+        "valenced",
+        "contrasts",
+        "boundaries",
     )
 
-    def __init__(self, doc: Doc, start: int, end: int):
-        tokens = list(doc[start:end])
-        self.doc, self.start, self.end = doc, start, end
-        self.start_char = tokens[0].idx if tokens else 0
-        self.heads = [t.head.i for t in tokens]
-        self.lefts = [t.left_edge.i for t in tokens]
-        self.rights = [t.right_edge.i for t in tokens]
-        self.deps = [t.dep_ for t in tokens]
-        self.pos = [t.pos_ for t in tokens]
-        self.lemmas = [t.lemma_.lower() for t in tokens]
-        self.lowers = [t.lower_ for t in tokens]
-        self.spaced = [t.text_with_ws for t in tokens]
-        self.boundary = [_is_boundary(t) for t in tokens]
-        self.punct = [t.is_punct for t in tokens]
-        self.valence = [_valence(t) for t in tokens]
-        self.negated = [bool(v) and _negated(t) for t, v in zip(tokens, self.valence, strict=True)]
-        self.quote_marks = [t.idx for t in tokens for char in t.text if char in _QUOTE_MARKS]
+    def __init__(self, tokens: _Tokens, start: int, end: int):
+        self.doc, self.tokens, self.start, self.end = tokens.doc, tokens, start, end
+        self.start_char = tokens.idx[start] if start < end else 0
+        self.heads = tokens.heads[start:end]
+        self.deps = tokens.deps[start:end]
+        self.pos = tokens.pos[start:end]
+        self.lemmas = tokens.lemmas[start:end]
+        self.lowers = tokens.lowers[start:end]
+        self.spaced = tokens.spaced[start:end]
+        self.boundary = tokens.boundary[start:end]
+        self.punct = tokens.punct[start:end]
+        # Only content words have a valence, and only a valenced word is negated.
+        self.valence = [0.0] * (end - start)
+        self.negated = [False] * (end - start)
+        for i, pos in enumerate(self.pos, start):
+            if pos in _CONTENT_POS:
+                value = self.valence[i - start] = tokens.valence(i)
+                self.negated[i - start] = bool(value) and tokens.negated(i)
+        marks = tokens.quote_marks
+        self.quote_marks = [
+            tokens.idx[i]
+            for i in marks[bisect.bisect_left(marks, start) : bisect.bisect_left(marks, end)]
+        ]
+        # The content words (the parts of speech that carry valence): token index, lemma, and
+        # the name of the feature of the word itself (see _feature_list).
+        self.content = [
+            (i, self.lemmas[i - start], f"w:{self.lemmas[i - start]}")
+            for i, pos in enumerate(self.pos, start)
+            if pos in _CONTENT_POS
+        ]
+        self.valenced = [i for i, value in enumerate(self.valence, start) if value]
+        self.boundaries = [i for i, boundary in enumerate(self.boundary, start) if boundary]
+        # The words that may divide a target's scope into a before and an after.
+        self.contrasts = [
+            i
+            for i, lower in enumerate(self.lowers, start)
+            if lower in _CONTRAST and self.deps[i - start] in ("cc", "advmod", "mark")
+        ]
+
+    def edges(self, k: int) -> tuple[int, int]:
+        """The subtree edges of token ``k``, looked up like the other lists: ``k - start`` is
+        an index into the sentence (a negative one counts from its end)."""
+        return self.tokens.edges(self.start + range(self.end - self.start)[k - self.start])
 
     @classmethod
     def of(cls, token: Token) -> _Sentence:
         sent = token.sent
-        return cls(token.doc, sent.start, sent.end)
+        return cls(_Tokens(token.doc), sent.start, sent.end)
 
 
 class _Term(NamedTuple):
@@ -391,7 +700,7 @@ class _Context:
     (``mod``), on its path up to its clause head (``gov``), elsewhere in its clause (``clause``)
     or in another clause (``other``)."""
 
-    __slots__ = ("sentence", "target", "root", "head", "groups", "terms")
+    __slots__ = ("sentence", "target", "root", "head", "labels", "terms")
 
     def __init__(self, sentence: _Sentence, target: Span):
         s, o = sentence, sentence.start
@@ -400,54 +709,82 @@ class _Context:
         while not s.boundary[head - o] and s.heads[head - o] != head:
             head = s.heads[head - o]
         self.sentence, self.target, self.root, self.head = sentence, target, root, head
-        root_left, root_right = s.lefts[root - o], s.rights[root - o]
-        head_left, head_right = s.lefts[head - o], s.rights[head - o]
+        root_left, root_right = s.edges(root)
+        head_left, head_right = s.edges(head)
         # Clauses inside the target's clause that do not hold the target are not about it.
-        excluded = [
-            (s.lefts[k - o], s.rights[k - o])
-            for k in range(head_left, head_right + 1)
-            if k != head
-            and s.boundary[k - o]
-            and not s.lefts[k - o] <= root <= s.rights[k - o]
-            and not root_left <= k <= root_right
-        ]
+        if o <= head_left and head_right < s.end:
+            clauses = s.boundaries[
+                bisect.bisect_left(s.boundaries, head_left) : bisect.bisect_right(
+                    s.boundaries, head_right
+                )
+            ]
+        else:  # edges outside the sentence: index the sentence's lists as they come
+            clauses = [k for k in range(head_left, head_right + 1) if s.boundary[k - o]]
+        excluded = []
+        for k in clauses:
+            if k == head or root_left <= k <= root_right:
+                continue
+            left, right = s.edges(k)
+            if not left <= root <= right:
+                excluded.append((left, right))
         governors = set()
         node = root
         while node != head:
             node = s.heads[node - o]
             governors.add(node)
-        self.groups: dict[int, str] = {}
-        for i in range(s.start, s.end):
-            if target.start <= i < target.end:
-                continue
-            if root_left <= i <= root_right:
-                group = "mod"
-            elif i in governors:
-                group = "gov"
-            elif head_left <= i <= head_right and not any(a <= i <= b for a, b in excluded):
-                group = "clause"
-            else:
-                group = "other"
-            self.groups[i] = group
+        # The group of each token of the sentence, by precedence (later fills win): its clause,
+        # not the clauses excluded from it, its governors, its subtree.
+        labels: list[str | None] = ["other"] * (s.end - o)
+
+        def fill(first: int, last: int, group: str) -> None:
+            first, last = max(first, o), min(last, s.end - 1)
+            if first <= last:
+                labels[first - o : last - o + 1] = [group] * (last - first + 1)
+
+        fill(head_left, head_right, "clause")
+        for left, right in excluded:
+            fill(left, right, "other")
+        for node in governors:
+            if o <= node < s.end:
+                labels[node - o] = "gov"
+        fill(root_left, root_right, "mod")
+        # The target's own tokens have no group.
+        first, last = max(target.start, o), min(target.end, s.end)
+        if first < last:
+            labels[first - o : last - o] = [None] * (last - first)
+        self.labels: list[str | None] = labels  # by token index minus the sentence's start
         self.terms = self._terms()
 
+    def group(self, i: int) -> str:
+        """The group of token ``i``; ``other`` for the target itself and outside the sentence."""
+        s = self.sentence
+        return (self.labels[i - s.start] or "other") if s.start <= i < s.end else "other"
+
     def _terms(self) -> list[_Term]:
-        s, o = self.sentence, self.sentence.start
-        scope = [i for i, group in self.groups.items() if group != "other" and not s.punct[i - o]]
-        # A contrast word counts only where it divides the target's scope: the "but" before
-        # another clause ("praised Smith but attacked Jones") leaves Smith's words alone.
-        contrasts = [
-            i
-            for i in scope
-            if s.lowers[i - o] in _CONTRAST
-            and s.deps[i - o] in ("cc", "advmod", "mark")
-            and scope[0] < i < scope[-1]
-        ]
+        s, o, labels = self.sentence, self.sentence.start, self.labels
+        contrasts = []
+        if s.contrasts:
+            # A contrast word counts only where it divides the target's scope: the "but" before
+            # another clause ("praised Smith but attacked Jones") leaves Smith's words alone.
+            scope = [
+                i
+                for i, group in enumerate(labels, o)
+                if group is not None and group != "other" and not s.punct[i - o]
+            ]
+            contrasts = [
+                i
+                for i in s.contrasts
+                if labels[i - o] is not None
+                and labels[i - o] != "other"
+                and not s.punct[i - o]
+                and scope[0] < i < scope[-1]
+            ]
         terms = []
-        for i, group in self.groups.items():
-            value = s.valence[i - o]
-            if not value:
+        for i in s.valenced:
+            group = labels[i - o]
+            if group is None:
                 continue
+            value = s.valence[i - o]
             negated = s.negated[i - o]
             if negated:
                 value *= _NEGATION_FACTOR
@@ -483,11 +820,14 @@ class _Sentences:
         self.bounds = [(sent.start, sent.end) for sent in doc.sents]
         self.starts = [start for start, _ in self.bounds]
         self.cache: dict[int, _Sentence] = {}
+        self.tokens: _Tokens | None = None  # read on first use: many documents have no target
 
     def of(self, i: int) -> _Sentence:
         k = max(bisect.bisect_right(self.starts, i) - 1, 0)
         if k not in self.cache:
-            self.cache[k] = _Sentence(self.doc, *self.bounds[k])
+            if self.tokens is None:
+                self.tokens = _Tokens(self.doc)
+            self.cache[k] = _Sentence(self.tokens, *self.bounds[k])
         return self.cache[k]
 
 
@@ -504,12 +844,13 @@ def _speech_cues() -> frozenset[str]:
 def _feature_list(context: _Context) -> list[tuple[str, float, int]]:
     """``(feature, value, token index or -1)`` of a target; a feature may repeat (values add)."""
     s, o = context.sentence, context.sentence.start
-    root, head, groups, terms = context.root, context.head, context.groups, context.terms
+    root, head, terms = context.root, context.head, context.terms
     # VADER on the target's scope (the target, its modifiers, governors and clause) and on the
     # rest of the sentence apart: the sentence's score alone would give every target in it the
     # same sentiment.
-    scope = "".join(s.spaced[i - o] for i in range(s.start, s.end) if groups.get(i) != "other")
-    rest = "".join(s.spaced[i - o] for i in range(s.start, s.end) if groups.get(i) == "other")
+    labels = context.labels
+    scope = "".join([w for w, group in zip(s.spaced, labels, strict=True) if group != "other"])
+    rest = "".join([w for w, group in zip(s.spaced, labels, strict=True) if group == "other"])
     compound, positive, negative, _ = vader_scores(scope.strip())
     root_dep = s.deps[root - o]
     out: list[tuple[str, float, int]] = [
@@ -533,11 +874,12 @@ def _feature_list(context: _Context) -> list[tuple[str, float, int]]:
     if governor != root and s.pos[governor - o] in _CONTENT_POS:
         out.append((f"head:{root_dep}:{s.lemmas[governor - o]}", 1.0, governor))
     near = []  # content words in the target's scope
-    for i, group in groups.items():
-        if s.pos[i - o] in _CONTENT_POS:
-            lemma = s.lemmas[i - o]
-            out.append((f"{group}:{lemma}", 1.0, i))
-            out.append((f"w:{lemma}", 1.0, i))
+    add = out.append
+    for i, lemma, word_feature in s.content:
+        group = labels[i - o]
+        if group is not None:
+            add((f"{group}:{lemma}", 1.0, i))
+            add((word_feature, 1.0, i))
             if group != "other":
                 near.append(i)
     # The nearest content words on each side, within the target's scope.
@@ -614,14 +956,27 @@ def _predict(
     """Class probabilities, each token's contribution to the winning class, and its index."""
     logits = list(model.intercept)
     n_classes = len(logits)
-    present = []
-    for name, value, i in items:
-        weights = model.weights.get(name)
-        if weights is None:
-            continue
-        present.append((weights, value, i))
-        for k in range(n_classes):
-            logits[k] += value * weights[k]
+    weights_of = model.weights.get
+    present = []  # (weights, value, token index) of the features the model knows
+    keep = present.append
+    if n_classes == 3:
+        # The usual three classes, unrolled (the same sums in the same order, only faster).
+        logit0, logit1, logit2 = logits
+        for name, value, i in items:
+            weights = weights_of(name)
+            if weights is not None:
+                keep((weights, value, i))
+                logit0 += value * weights[0]
+                logit1 += value * weights[1]
+                logit2 += value * weights[2]
+        logits = [logit0, logit1, logit2]
+    else:
+        for name, value, i in items:
+            weights = weights_of(name)
+            if weights is not None:
+                keep((weights, value, i))
+                for k in range(n_classes):
+                    logits[k] += value * weights[k]
     top = max(logits)
     exps = [math.exp(x - top) for x in logits]
     total = sum(exps)
@@ -718,7 +1073,7 @@ def _score(
         (-push, i)
         for i, push in contributions.items()
         if push >= _MIN_CONTRIBUTION
-        and context.groups.get(i, "other") != "other"
+        and context.group(i) != "other"
         and context.sentence.pos[i - o] in _CONTENT_POS
     )
     evidence = tuple(_word(doc[i], i in negated) for _, i in strongest[:_MAX_EVIDENCE])

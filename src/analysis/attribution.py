@@ -964,15 +964,18 @@ def _run_cli(args) -> int:
     import json
     import sys
 
+    from analysis import engine
     from analysis.cli import corpus_documents
+    from analysis.tables import Settings
 
     documents = corpus_documents(args)
-    table = attribute_corpus(
-        documents,
+    # The table store: nothing is parsed when `analysis annotate` has run on the corpus.
+    settings = Settings(
         model=args.model or DEFAULT_MODEL,
         metonyms=args.metonyms,
-        cues_file=args.cues.absolute() if args.cues else None,
-    ).attributions
+        cues_file=str(args.cues.absolute()) if args.cues else None,
+    )
+    table = engine.load(documents, settings, only=["attributions"]).attributions
     if args.format == "jsonl":
         keys = ["kind", "speaker", "via", "source", "cue", "content", "content_text"]
         for row in table.to_dict(orient="records"):

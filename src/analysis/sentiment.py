@@ -1297,21 +1297,24 @@ def add_cli(commands) -> None:
 def _run_cli(args) -> int:
     import sys
 
-    from analysis.annotate import annotate
+    from analysis import engine
     from analysis.cli import corpus_documents
+    from analysis.tables import Settings
 
     documents = corpus_documents(args)
-    model = args.model or DEFAULT_MODEL
+    # The table store: nothing is parsed when `analysis annotate` has run on the corpus.
+    settings = Settings(
+        model=args.model or DEFAULT_MODEL, metonyms=args.metonyms, method=args.method
+    )
     if args.by == "sentence":
-        table = sentence_sentiment(
-            annotate(documents, model=model).sentences,
-            positive=args.positive,
-            negative=args.negative,
-        )
+        if args.negative > args.positive:  # said before any parsing, not after
+            raise AnalysisError(
+                f"negative threshold {args.negative} is above positive one {args.positive}"
+            )
+        sentences = engine.load(documents, settings, only=["sentences"]).sentences
+        table = with_polarity(sentences, positive=args.positive, negative=args.negative)
     else:
-        rows = entity_mention_sentiment(
-            documents, model=model, method=args.method, metonyms=args.metonyms
-        )
+        rows = engine.load(documents, settings, only=["mention_sentiment"]).mention_sentiment
         table = entity_sentiment(rows)
     if args.format == "json":
         sys.stdout.write(table.to_json(orient="records", force_ascii=False, indent=2) + "\n")

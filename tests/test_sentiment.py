@@ -292,6 +292,29 @@ def test_features_mark_quotation_and_speaker(nlp):
     assert all(isinstance(value, float) for value in quoted.values())
 
 
+def test_model_scores_the_features_of_the_feature_list(nlp):
+    # The model looks the content words' weights up by lemma instead of by feature name: the
+    # same weights, in the same order (the logits add up in it), as target_features' names.
+    from analysis.sentiment import _context, _feature_list, _model_features, _model_index
+
+    model = load_sentiment_model()
+    index = _model_index(model)
+    assert _model_index(model) is index
+    assert all(index.weights[name][:-1] == weights for name, weights in model.weights.items())
+    doc = nlp(
+        'Critics praised Smith but never attacked the lazy Jones, who "hates" good news. '
+        "Brown said the plan was not a good idea, and Green was accused of fraud."
+    )
+    for token in doc:
+        context = _context(doc, token.idx, token.idx + len(token))
+        expected = [
+            (index.weights[name], value, i)
+            for name, value, i in _feature_list(context)
+            if name in model.weights
+        ]
+        assert _model_features(context, index) == expected
+
+
 # --- rows per mention, voices, aggregation -----------------------------------------------------
 
 

@@ -482,6 +482,10 @@ def _strings(ids: list[int], strings) -> list[str]:
     """The strings of StringStore ids, as ``strings[id]`` gives them."""
     global _STRING_CACHE
     cache = _STRING_CACHE  # replaced, never emptied, when full: safe if threads share it
+    try:  # usually every string is known already: no set of the ids to build
+        return list(map(cache.__getitem__, ids))
+    except KeyError:
+        pass
     missing = set(ids).difference(cache)
     if len(cache) + len(missing) > _STRING_CACHE_SIZE:
         cache = _STRING_CACHE = {}
@@ -646,26 +650,29 @@ class _Sentence:
         self.spaced = tokens.spaced[start:end]
         self.boundary = tokens.boundary[start:end]
         self.punct = tokens.punct[start:end]
-        # Only content words have a valence, and only a valenced word is negated.
+        # Only content words have a valence, and only a valenced word is negated. The content
+        # words (the parts of speech that carry valence): token index and lemma; the valenced
+        # words: token index. A word whose form and lemma are both outside the lexicon has no
+        # valence (see _Tokens.valence), as most have: it is not looked up further.
         self.valence = [0.0] * (end - start)
         self.negated = [False] * (end - start)
-        for i, pos in enumerate(self.pos, start):
+        self.content = []
+        self.valenced = []
+        lexicon = _vader().lexicon
+        for k, pos in enumerate(self.pos):
             if pos in _CONTENT_POS:
-                value = self.valence[i - start] = tokens.valence(i)
-                self.negated[i - start] = bool(value) and tokens.negated(i)
+                i = start + k
+                self.content.append((i, self.lemmas[k]))
+                if self.lowers[k] in lexicon or self.lemmas[k] in lexicon:
+                    value = self.valence[k] = tokens.valence(i)
+                    if value:
+                        self.valenced.append(i)
+                        self.negated[k] = tokens.negated(i)
         marks = tokens.quote_marks
         self.quote_marks = [
             tokens.idx[i]
             for i in marks[bisect.bisect_left(marks, start) : bisect.bisect_left(marks, end)]
         ]
-        # The content words (the parts of speech that carry valence): token index, lemma, and
-        # the name of the feature of the word itself (see _feature_list).
-        self.content = [
-            (i, self.lemmas[i - start], f"w:{self.lemmas[i - start]}")
-            for i, pos in enumerate(self.pos, start)
-            if pos in _CONTENT_POS
-        ]
-        self.valenced = [i for i, value in enumerate(self.valence, start) if value]
         self.boundaries = [i for i, boundary in enumerate(self.boundary, start) if boundary]
         # The words that may divide a target's scope into a before and an after.
         self.contrasts = [
@@ -843,6 +850,23 @@ def _speech_cues() -> frozenset[str]:
 
 def _feature_list(context: _Context) -> list[tuple[str, float, int]]:
     """``(feature, value, token index or -1)`` of a target; a feature may repeat (values add)."""
+    s, o, labels = context.sentence, context.sentence.start, context.labels
+    out = _scope_features(context)
+    near = []  # content words in the target's scope
+    add = out.append
+    for i, lemma in s.content:
+        group = labels[i - o]
+        if group is not None:
+            add((f"{group}:{lemma}", 1.0, i))
+            add((f"w:{lemma}", 1.0, i))
+            if group != "other":
+                near.append(i)
+    out.extend(_window_features(context, near))
+    return out
+
+
+def _scope_features(context: _Context) -> list[tuple[str, float, int]]:
+    """The features of :func:`_feature_list` before the content words of the sentence."""
     s, o = context.sentence, context.sentence.start
     root, head, terms = context.root, context.head, context.terms
     # VADER on the target's scope (the target, its modifiers, governors and clause) and on the
@@ -873,15 +897,14 @@ def _feature_list(context: _Context) -> list[tuple[str, float, int]]:
     governor = s.heads[root - o]
     if governor != root and s.pos[governor - o] in _CONTENT_POS:
         out.append((f"head:{root_dep}:{s.lemmas[governor - o]}", 1.0, governor))
-    near = []  # content words in the target's scope
-    add = out.append
-    for i, lemma, word_feature in s.content:
-        group = labels[i - o]
-        if group is not None:
-            add((f"{group}:{lemma}", 1.0, i))
-            add((word_feature, 1.0, i))
-            if group != "other":
-                near.append(i)
+    return out
+
+
+def _window_features(context: _Context, near: list[int]) -> list[tuple[str, float, int]]:
+    """The features of :func:`_feature_list` after the content words of the sentence, given
+    the content words in the target's scope (``near``)."""
+    s, o = context.sentence, context.sentence.start
+    out: list[tuple[str, float, int]] = []
     # The nearest content words on each side, within the target's scope.
     target = context.target
     left = [i for i in near if i < target.start][-_WINDOW:]
@@ -893,9 +916,89 @@ def _feature_list(context: _Context) -> list[tuple[str, float, int]]:
         out.append(("has_quote", 1.0, -1))
     if in_quote:
         out.append(("in_quote", 1.0, -1))
+    root_dep = s.deps[context.root - o]
+    governor = s.heads[context.root - o]
     if root_dep in ("nsubj", "nsubjpass") and s.lemmas[governor - o] in _speech_cues():
         out.append(("speaker", 1.0, governor))
     return out
+
+
+# The features of a content word (see _feature_list): ``w:{lemma}`` and ``{group}:{lemma}``.
+_WORD_PREFIXES = frozenset({"w", *_GROUP_WEIGHTS})
+
+
+class _ModelIndex:
+    """A model's weights arranged for scoring many targets.
+
+    Most features of a target are the content words of its sentence (``w:{lemma}`` and
+    ``{group}:{lemma}``): building each name to look it up was most of the scoring time. Here
+    their weights are found by lemma, then by prefix, without a name being built. Each weight
+    tuple ends with the mean of the weights, one more item after the classes' (for the
+    contributions of :func:`_predict`, computed once instead of once per target).
+    """
+
+    __slots__ = ("model", "weights", "by_lemma")
+
+    def __init__(self, model: SentimentModel):
+        self.model = model
+        n_classes = len(model.classes)
+        self.weights = {name: (*w, sum(w) / n_classes) for name, w in model.weights.items()}
+        self.by_lemma: dict[str, dict[str, tuple[float, ...]]] = {}
+        for name, weights in self.weights.items():
+            prefix, colon, lemma = name.partition(":")
+            if colon and prefix in _WORD_PREFIXES:
+                self.by_lemma.setdefault(lemma, {})[prefix] = weights
+
+
+# The index of the models in use, by id (the entry keeps its model alive, so ids are not reused).
+_MODEL_INDEXES: dict[int, _ModelIndex] = {}
+
+
+def _model_index(model: SentimentModel) -> _ModelIndex:
+    index = _MODEL_INDEXES.get(id(model))
+    if index is None or index.model is not model:
+        if len(_MODEL_INDEXES) >= 8:  # models reloaded (e.g. by training): drop the old ones
+            _MODEL_INDEXES.clear()
+        index = _MODEL_INDEXES[id(model)] = _ModelIndex(model)
+    return index
+
+
+def _model_features(
+    context: _Context, index: _ModelIndex
+) -> list[tuple[tuple[float, ...], float, int]]:
+    """``(weights, value, token index or -1)`` of the features of :func:`_feature_list` that
+    the model knows, in the same order (the logits add up in it, to the last bit); the weights
+    as :class:`_ModelIndex` keeps them, their mean last."""
+    weights_of = index.weights.get
+    present = [
+        (weights, value, i)
+        for name, value, i in _scope_features(context)
+        if (weights := weights_of(name)) is not None
+    ]
+    keep = present.append
+    s, o, labels = context.sentence, context.sentence.start, context.labels
+    by_lemma = index.by_lemma.get
+    near = []  # content words in the target's scope
+    for i, lemma in s.content:
+        group = labels[i - o]
+        if group is not None:
+            known = by_lemma(lemma)
+            if known is not None:
+                # {group}:{lemma}, then w:{lemma}, as _feature_list lists them.
+                weights = known.get(group)
+                if weights is not None:
+                    keep((weights, 1.0, i))
+                weights = known.get("w")
+                if weights is not None:
+                    keep((weights, 1.0, i))
+            if group != "other":
+                near.append(i)
+    present.extend(
+        (weights, value, i)
+        for name, value, i in _window_features(context, near)
+        if (weights := weights_of(name)) is not None
+    )
+    return present
 
 
 def _feature_dict(items: Iterable[tuple[str, float, int]]) -> dict[str, float]:
@@ -951,32 +1054,25 @@ def load_sentiment_model(path: str | os.PathLike[str] | None = None) -> Sentimen
 
 
 def _predict(
-    model: SentimentModel, items: list[tuple[str, float, int]]
+    model: SentimentModel, present: list[tuple[tuple[float, ...], float, int]]
 ) -> tuple[list[float], dict[int, float], int]:
-    """Class probabilities, each token's contribution to the winning class, and its index."""
+    """Class probabilities, each token's contribution to the winning class, and its index,
+    from the ``(weights, value, token index)`` of the features the model knows (from
+    :func:`_model_features`: the weights of each class, then their mean)."""
     logits = list(model.intercept)
     n_classes = len(logits)
-    weights_of = model.weights.get
-    present = []  # (weights, value, token index) of the features the model knows
-    keep = present.append
     if n_classes == 3:
         # The usual three classes, unrolled (the same sums in the same order, only faster).
         logit0, logit1, logit2 = logits
-        for name, value, i in items:
-            weights = weights_of(name)
-            if weights is not None:
-                keep((weights, value, i))
-                logit0 += value * weights[0]
-                logit1 += value * weights[1]
-                logit2 += value * weights[2]
+        for (weight0, weight1, weight2, _), value, _ in present:
+            logit0 += value * weight0
+            logit1 += value * weight1
+            logit2 += value * weight2
         logits = [logit0, logit1, logit2]
     else:
-        for name, value, i in items:
-            weights = weights_of(name)
-            if weights is not None:
-                keep((weights, value, i))
-                for k in range(n_classes):
-                    logits[k] += value * weights[k]
+        for weights, value, _ in present:
+            for k in range(n_classes):
+                logits[k] += value * weights[k]
     top = max(logits)
     exps = [math.exp(x - top) for x in logits]
     total = sum(exps)
@@ -988,7 +1084,7 @@ def _predict(
     for weights, value, i in present:
         if i >= 0:
             # How much the word raises the winning class over the mean of all classes.
-            push = value * (weights[best] - sum(weights) / n_classes)
+            push = value * (weights[best] - weights[n_classes])
             contributions[i] = contributions.get(i, 0.0) + push
     return probabilities, contributions, best
 
@@ -1060,7 +1156,9 @@ def _score(
         evidence = tuple(_word(doc[i], negated) for _, i, negated in weighted[:_MAX_EVIDENCE])
         return TargetSentiment(score, polarity, evidence)
     model = load_sentiment_model(model_file)
-    probabilities, contributions, best = _predict(model, _feature_list(context))
+    probabilities, contributions, best = _predict(
+        model, _model_features(context, _model_index(model))
+    )
     by_class = dict(zip(model.classes, probabilities, strict=True))
     score = by_class.get(1, 0.0) - by_class.get(-1, 0.0)
     polarity = model.classes[best]

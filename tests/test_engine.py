@@ -157,3 +157,11 @@ def test_partitions_are_even_and_several_per_worker(n, workers, sizes):
     parts = engine.partition(items, workers=workers)
     assert [len(p) for p in parts] == sizes
     assert [item for part in parts for item in part] == items
+
+
+def test_a_failed_partition_leaves_nothing_behind(tmp_path):
+    with pytest.raises(RuntimeError, match="worker died"), store.PartitionWriter(tmp_path) as part:
+        part.write({name: [] for name in TABLE_COLUMNS})
+        raise RuntimeError("worker died")
+    assert list(tmp_path.iterdir()) == []
+    assert store.index(tmp_path) == {}

@@ -77,28 +77,56 @@ def _arrow_table(name: str, rows: Sequence[tuple]) -> pa.Table:
     return pa.Table.from_arrays(arrays, schema=schema)
 
 
-def write_partition(folder: Path, tables: dict[str, list[tuple]]) -> Path:
-    """Write one partition's tables (rows keyed by text hash) atomically; returns its folder.
+class PartitionWriter:
+    """Write one partition's tables batch by batch, as Parquet row groups, so that a worker holds
+    one batch of rows at a time whatever the size of the partition; :meth:`close` makes the
+    partition visible under a name derived from its text hashes, atomically.
 
-    Args:
-        folder: the settings folder (:func:`root`).
-        tables: table name -> rows, for every table in :data:`analysis.tables.TABLE_COLUMNS`.
+    Use it as a context manager: on an error the half-written partition is deleted.
     """
-    hashes = sorted({row[0] for row in tables["documents"]})
-    name = "part-" + text_hash("\n".join(hashes))[:20]
-    final = folder / name
-    if (final / SUCCESS).is_file():  # another worker finished the same documents
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+        self.staging = folder / f".part-{uuid.uuid4().hex[:12]}.tmp"
+        self.staging.mkdir()
+        self.writers = {
+            name: pq.ParquetWriter(self.staging / f"{name}.parquet", schema)
+            for name, schema in SCHEMAS.items()
+        }
+        self.hashes: list[str] = []
+        self.path: Path | None = None  # the published partition, once closed
+
+    def write(self, tables: dict[str, list[tuple]]) -> None:
+        """Append rows (keyed by text hash) to every table in
+        :data:`analysis.tables.TABLE_COLUMNS`."""
+        for name, writer in self.writers.items():
+            writer.write_table(_arrow_table(name, tables[name]))
+        self.hashes.extend(row[0] for row in tables["documents"])
+
+    def close(self) -> Path:
+        """Finish the files and publish the partition as :attr:`path`; returns it."""
+        for writer in self.writers.values():
+            writer.close()
+        (self.staging / SUCCESS).write_text("")
+        final = self.folder / ("part-" + text_hash("\n".join(sorted(set(self.hashes))))[:20])
+        try:
+            os.rename(self.staging, final)
+        except OSError:  # the same documents were completed meanwhile: keep that partition
+            shutil.rmtree(self.staging, ignore_errors=True)
+        self.path = final
         return final
-    staging = folder / f".{name}.{uuid.uuid4().hex[:8]}.tmp"
-    staging.mkdir(parents=True)
-    for table, rows in tables.items():
-        pq.write_table(_arrow_table(table, rows), staging / f"{table}.parquet")
-    (staging / SUCCESS).write_text("")
-    try:
-        os.rename(staging, final)
-    except OSError:  # the same partition was completed meanwhile: keep that one
-        shutil.rmtree(staging, ignore_errors=True)
-    return final
+
+    def __enter__(self) -> PartitionWriter:
+        return self
+
+    def __exit__(self, kind, error, traceback) -> None:
+        if kind is None:
+            self.close()
+            return
+        for writer in self.writers.values():
+            writer.close()
+        shutil.rmtree(self.staging, ignore_errors=True)
 
 
 # --- reading ----------------------------------------------------------------------------------

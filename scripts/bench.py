@@ -13,9 +13,10 @@ count, in one run, alternating and ``--repeats`` times:
 
 It prints words per second of each (words: tokens that are neither punctuation nor space), the
 median ratio annotate / raw, and the speed-up of N processes over one. With ``--memory`` it also
-runs the ``analysis annotate`` command on corpora of the sizes given and reports the peak resident
-memory of its whole process tree (sampled every 0.1 s). ``--profile FILE`` writes a pyinstrument
-profile of one single-process annotate pass. Nothing here asserts anything about time.
+runs the ``analysis annotate`` command, and raw ``nlp.pipe`` in a process of its own, on corpora of
+the sizes given (the first size's documents, repeated for the larger ones) and reports the peak
+resident memory of each whole process tree (sampled every 0.1 s). ``--profile FILE`` writes a
+pyinstrument profile of one single-process annotate pass. Nothing here asserts anything about time.
 
     .venv/bin/python scripts/bench.py --words 200000 ../shared/data/polnear/train/text
 """
@@ -102,30 +103,63 @@ def peak_tree_rss(command: list[str]) -> tuple[float, float]:
     return time.perf_counter() - start, peak / 2**20
 
 
+def grown_corpus(base: list[Document], words: int) -> list[Document]:
+    """``base`` cycled (each repeat marked, so every text is distinct) to ``words`` words: a
+    bigger corpus of the same documents, so that only the corpus size changes."""
+    corpus, total, round_ = [], 0, 0
+    while total < words:
+        for document in base:
+            text = document.text if round_ == 0 else f"{document.text}\n\n(Repeat {round_}.)"
+            corpus.append(document._replace(id=f"{document.id}-r{round_}", text=text))
+            total += len(text.split())
+            if total >= words:
+                break
+        round_ += 1
+    return corpus
+
+
+def raw_folder_pass(folder: str, model: str, batch_size: int, n_process: int) -> None:
+    """Raw ``nlp.pipe`` over the .txt files of ``folder`` (the memory runs' baseline)."""
+    texts = [p.read_text(encoding="utf-8") for p in sorted(Path(folder).glob("*.txt"))]
+    raw_pass(texts, model, batch_size, n_process)
+
+
 def memory_runs(folders, sizes, model, batch_size, n_process) -> None:
-    print(f"\npeak memory of `analysis annotate --n-process {n_process}` (process tree):")
-    results = {}
+    print(
+        f"\npeak resident memory of the process tree, {n_process} process(es); the larger corpora"
+        f" repeat the {sizes[0]:,}-word one, so only the size changes:"
+    )
+    base = build_corpus(folders, sizes[0])
+    results: dict[str, dict[int, float]] = {"annotate": {}, "raw": {}}
     for words in sizes:
-        corpus = build_corpus(folders, words)
+        corpus = grown_corpus(base, words)
+        n_words = sum(len(d.text.split()) for d in corpus)
         with tempfile.TemporaryDirectory(prefix="bench-corpus-") as folder:
             for document in corpus:
                 Path(folder, f"{document.id}.txt").write_text(document.text, encoding="utf-8")
             with tempfile.TemporaryDirectory(prefix="bench-store-") as cache:
-                command = [
-                    *(sys.executable, "-m", "analysis", "annotate", folder),
-                    *("--cache-dir", cache, "--model", model),
-                    *("--batch-size", str(batch_size), "--n-process", str(n_process)),
-                ]
-                seconds, peak = peak_tree_rss(command)
-        results[words] = peak
-        n_words = sum(len(d.text.split()) for d in corpus)
-        size = f"{n_words:>10,} words  {len(corpus):>6,} documents"
-        print(f"  {size}  {seconds:7.1f} s  {peak:8.0f} MiB")
+                commands = {
+                    "annotate": [
+                        *(sys.executable, "-m", "analysis", "annotate", folder),
+                        *("--cache-dir", cache, "--model", model),
+                        *("--batch-size", str(batch_size), "--n-process", str(n_process)),
+                    ],
+                    "raw": [
+                        *(sys.executable, __file__, "--raw-folder", folder, "--model", model),
+                        *("--batch-size", str(batch_size), "--processes", str(n_process)),
+                    ],
+                }
+                for what, command in commands.items():
+                    seconds, peak = peak_tree_rss(command)
+                    results[what][words] = peak
+                    size = f"{n_words:>10,} words  {len(corpus):>6,} documents"
+                    print(f"  {what:>8}  {size}  {seconds:7.1f} s  {peak:8.0f} MiB", flush=True)
     if len(sizes) > 1:
-        print(
-            f"  peak at {sizes[-1]:,} / peak at {sizes[0]:,} words = "
-            f"{results[sizes[-1]] / results[sizes[0]]:.2f}"
-        )
+        for what, peaks in results.items():
+            print(
+                f"  {what}: peak at {sizes[-1]:,} / peak at {sizes[0]:,} words = "
+                f"{peaks[sizes[-1]] / peaks[sizes[0]]:.2f}"
+            )
 
 
 def profile(corpus, settings, batch_size, file: str) -> None:
@@ -155,8 +189,12 @@ def main() -> None:
     )
     parser.add_argument("--memory-processes", type=int, default=1)
     parser.add_argument("--profile", default="", help="write a pyinstrument profile here")
+    parser.add_argument("--raw-folder", default="", help=argparse.SUPPRESS)  # memory baseline
     args = parser.parse_args()
     processes = [int(n) for n in args.processes.split(",")]
+    if args.raw_folder:
+        raw_folder_pass(args.raw_folder, args.model, args.batch_size, processes[0])
+        return
     corpus = build_corpus(args.folders, args.words)
     texts = [d.text for d in corpus]
     settings = Settings(model=args.model)

@@ -124,7 +124,7 @@ def raw_folder_pass(folder: str, model: str, batch_size: int, n_process: int) ->
     raw_pass(texts, model, batch_size, n_process)
 
 
-def memory_runs(folders, sizes, model, batch_size, n_process) -> None:
+def memory_runs(folders, sizes, model, batch_size, n_process, *, raw=True) -> None:
     print(
         f"\npeak resident memory of the process tree, {n_process} process(es); the larger corpora"
         f" repeat the {sizes[0]:,}-word one, so only the size changes:"
@@ -150,12 +150,16 @@ def memory_runs(folders, sizes, model, batch_size, n_process) -> None:
                     ],
                 }
                 for what, command in commands.items():
+                    if what == "raw" and not raw:
+                        continue
                     seconds, peak = peak_tree_rss(command)
                     results[what][words] = peak
                     size = f"{n_words:>10,} words  {len(corpus):>6,} documents"
                     print(f"  {what:>8}  {size}  {seconds:7.1f} s  {peak:8.0f} MiB", flush=True)
     if len(sizes) > 1:
         for what, peaks in results.items():
+            if not peaks:
+                continue
             print(
                 f"  {what}: peak at {sizes[-1]:,} / peak at {sizes[0]:,} words = "
                 f"{peaks[sizes[-1]] / peaks[sizes[0]]:.2f}"
@@ -188,6 +192,9 @@ def main() -> None:
         help="corpus sizes in words for the memory runs, e.g. 100000,1000000",
     )
     parser.add_argument("--memory-processes", type=int, default=1)
+    parser.add_argument(
+        "--no-raw-memory", action="store_true", help="memory runs: skip the raw nlp.pipe baseline"
+    )
     parser.add_argument("--profile", default="", help="write a pyinstrument profile here")
     parser.add_argument("--raw-folder", default="", help=argparse.SUPPRESS)  # memory baseline
     args = parser.parse_args()
@@ -246,7 +253,14 @@ def main() -> None:
         profile(corpus, settings, args.batch_size, args.profile)
     if args.memory:
         sizes = [int(s) for s in args.memory.split(",")]
-        memory_runs(args.folders, sizes, args.model, args.batch_size, args.memory_processes)
+        memory_runs(
+            args.folders,
+            sizes,
+            args.model,
+            args.batch_size,
+            args.memory_processes,
+            raw=not args.no_raw_memory,
+        )
 
 
 if __name__ == "__main__":

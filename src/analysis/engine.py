@@ -113,8 +113,9 @@ def _release_memory() -> None:
     freed, so after a few batches thinc's large arrays come from the heap, where fragmentation
     keeps freed memory from the system: the resident size of a parsing process then grows
     with every batch (raw ``nlp.pipe`` included: 221 MiB to 1,356 MiB over 288 PolNeAR articles
-    here). ``malloc_trim`` after each batch keeps it flat (964 -> 251 MiB peak on 150k words) for
-    about 1% of the time.
+    here). ``malloc_trim`` after each batch brings it back down (largest size between batches on
+    150k words: 964 -> 251 MiB) for about 1% of the time. The peak *during* a batch is spaCy's
+    working memory for its documents, which this does not bound (see the README).
     """
     trim = _malloc_trim()
     if trim is not None:

@@ -43,20 +43,12 @@ from analysis.tables import Settings
 
 
 def build_corpus(folders: list[str], words: int) -> list[Document]:
-    """At least ``words`` words (whitespace-separated) of distinct texts."""
+    """At least ``words`` words (whitespace-separated) of distinct texts from the seeds and
+    ``folders``."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # PolNeAR files have no metadata.csv
         pool = load_corpus() + [d for folder in folders for d in load_corpus(folder)]
-    corpus, total, round_ = [], 0, 0
-    while total < words:
-        for document in pool:
-            text = document.text if round_ == 0 else f"{document.text}\n\n(Copy {round_}.)"
-            corpus.append(document._replace(id=f"{document.id}-{round_}", text=text))
-            total += len(text.split())
-            if total >= words:
-                break
-        round_ += 1
-    return corpus
+    return grown_corpus(pool, words)
 
 
 def raw_pass(texts: list[str], model: str, batch_size: int, n_process: int) -> float:
@@ -104,13 +96,13 @@ def peak_tree_rss(command: list[str]) -> tuple[float, float]:
 
 
 def grown_corpus(base: list[Document], words: int) -> list[Document]:
-    """``base`` cycled (each repeat marked, so every text is distinct) to ``words`` words: a
-    bigger corpus of the same documents, so that only the corpus size changes."""
+    """``base`` cycled to at least ``words`` words, each repeat of a text marked with a line of its
+    own so that every text is distinct (the store analyses a repeated text once)."""
     corpus, total, round_ = [], 0, 0
     while total < words:
         for document in base:
-            text = document.text if round_ == 0 else f"{document.text}\n\n(Repeat {round_}.)"
-            corpus.append(document._replace(id=f"{document.id}-r{round_}", text=text))
+            text = document.text if round_ == 0 else f"{document.text}\n\n(Copy {round_}.)"
+            corpus.append(document._replace(id=f"{document.id}-{round_}", text=text))
             total += len(text.split())
             if total >= words:
                 break

@@ -6,10 +6,10 @@ that every text is distinct (the store analyses a repeated text once). Then, for
 count, in one run, alternating and ``--repeats`` times:
 
 * raw: ``for doc in nlp.pipe(texts, batch_size=B, n_process=N): pass`` with the same model and
-  components;
+  components: what a hand-written script does;
 * annotate: :func:`analysis.engine.analyse` (what ``analysis annotate`` runs) into an empty store:
   parse, every analysis (entities, attribution, sentence and targeted sentiment, words) and the
-  Parquet tables.
+  Parquet tables, in batches of at most B documents and ``--batch-words`` words.
 
 It prints words per second of each (words: tokens that are neither punctuation nor space), the
 median ratio annotate / raw, and the speed-up of N processes over one. With ``--memory`` it also
@@ -59,11 +59,17 @@ def raw_pass(texts: list[str], model: str, batch_size: int, n_process: int) -> f
     return time.perf_counter() - start
 
 
-def annotate_pass(corpus, settings, batch_size, n_process) -> tuple[float, int]:
+def annotate_pass(corpus, settings, batches, n_process) -> tuple[float, int]:
+    """``batches``: (most documents, most words) per batch."""
     with tempfile.TemporaryDirectory(prefix="bench-store-") as cache:
         start = time.perf_counter()
         run = engine.analyse(
-            corpus, settings, n_process=n_process, batch_size=batch_size, cache_dir=cache
+            corpus,
+            settings,
+            n_process=n_process,
+            batch_size=batches[0],
+            batch_words=batches[1],
+            cache_dir=cache,
         )
         return time.perf_counter() - start, run.words
 
@@ -116,7 +122,7 @@ def raw_folder_pass(folder: str, model: str, batch_size: int, n_process: int) ->
     raw_pass(texts, model, batch_size, n_process)
 
 
-def memory_runs(folders, sizes, model, batch_size, n_process, *, raw=True) -> None:
+def memory_runs(folders, sizes, model, batches, n_process, *, raw=True) -> None:
     print(
         f"\npeak resident memory of the process tree, {n_process} process(es); the larger corpora"
         f" repeat the {sizes[0]:,}-word one, so only the size changes:"
@@ -134,11 +140,12 @@ def memory_runs(folders, sizes, model, batch_size, n_process, *, raw=True) -> No
                     "annotate": [
                         *(sys.executable, "-m", "analysis", "annotate", folder),
                         *("--cache-dir", cache, "--model", model),
-                        *("--batch-size", str(batch_size), "--n-process", str(n_process)),
+                        *("--batch-size", str(batches[0]), "--batch-words", str(batches[1])),
+                        *("--n-process", str(n_process)),
                     ],
                     "raw": [
                         *(sys.executable, __file__, "--raw-folder", folder, "--model", model),
-                        *("--batch-size", str(batch_size), "--processes", str(n_process)),
+                        *("--batch-size", str(batches[0]), "--processes", str(n_process)),
                     ],
                 }
                 for what, command in commands.items():
@@ -158,13 +165,15 @@ def memory_runs(folders, sizes, model, batch_size, n_process, *, raw=True) -> No
             )
 
 
-def profile(corpus, settings, batch_size, file: str) -> None:
+def profile(corpus, settings, batches, file: str) -> None:
     from pyinstrument import Profiler
 
     profiler = Profiler()
     with tempfile.TemporaryDirectory(prefix="bench-store-") as cache:
         profiler.start()
-        engine.analyse(corpus, settings, batch_size=batch_size, cache_dir=cache)
+        engine.analyse(
+            corpus, settings, batch_size=batches[0], batch_words=batches[1], cache_dir=cache
+        )
         profiler.stop()
     Path(file).write_text(profiler.output_text(unicode=False, color=False), encoding="utf-8")
     print(f"\nprofile of one single-process annotate pass: {file}")
@@ -176,6 +185,9 @@ def main() -> None:
     parser.add_argument("--words", type=int, default=200_000)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE)
+    parser.add_argument(
+        "--batch-words", type=int, default=engine.DEFAULT_BATCH_WORDS, help="annotate only"
+    )
     parser.add_argument("--processes", default="1,2", help="process counts, comma-separated")
     parser.add_argument("--model", default=DEFAULT_MODEL)
     parser.add_argument(
@@ -194,6 +206,7 @@ def main() -> None:
     if args.raw_folder:
         raw_folder_pass(args.raw_folder, args.model, args.batch_size, processes[0])
         return
+    batches = (args.batch_size, args.batch_words)
     corpus = build_corpus(args.folders, args.words)
     texts = [d.text for d in corpus]
     settings = Settings(model=args.model)
@@ -204,7 +217,8 @@ def main() -> None:
     )
     print(
         f"model: {args.model}, components: {', '.join(nlp.pipe_names)}; "
-        f"batch size {args.batch_size}; {args.repeats} repeats, alternating"
+        f"batches: raw {args.batch_size} documents, annotate at most {args.batch_size} documents "
+        f"and {args.batch_words:,} words; {args.repeats} repeats, alternating"
     )
     raw: dict[int, list[float]] = {n: [] for n in processes}
     annotated: dict[int, list[float]] = {n: [] for n in processes}
@@ -217,7 +231,7 @@ def main() -> None:
                 if what == "raw":
                     raw[n].append(raw_pass(texts, args.model, args.batch_size, n))
                 else:
-                    seconds, words = annotate_pass(corpus, settings, args.batch_size, n)
+                    seconds, words = annotate_pass(corpus, settings, batches, n)
                     annotated[n].append(seconds)
             print(
                 f"  repeat {repeat + 1}, {n} process(es): raw {raw[n][-1]:.1f} s, "
@@ -242,14 +256,14 @@ def main() -> None:
         f"annotate throughput over annotate with {processes[0]} process)"
     )
     if args.profile:
-        profile(corpus, settings, args.batch_size, args.profile)
+        profile(corpus, settings, batches, args.profile)
     if args.memory:
         sizes = [int(s) for s in args.memory.split(",")]
         memory_runs(
             args.folders,
             sizes,
             args.model,
-            args.batch_size,
+            batches,
             args.memory_processes,
             raw=not args.no_raw_memory,
         )

@@ -59,6 +59,9 @@ def test_local_processes_and_dask_give_identical_tables(corpus, local_one, tmp_p
     _assert_same(tables, two)
     dask = engine.load(corpus, cache_dir=tmp_path / "dask", engine="dask", n_process=2)
     _assert_same(tables, dask)
+    # Other batches (a few words each, so most documents are parsed alone): the same tables.
+    small = engine.load(corpus, cache_dir=tmp_path / "small", batch_size=3, batch_words=200)
+    _assert_same(tables, small)
     # Each engine wrote its own partitions; nothing was left half-written.
     for folder in ("local-two", "dask"):
         parts = list(store.root(Settings(), tmp_path / folder).iterdir())
@@ -134,6 +137,7 @@ def test_reading_an_unanalysed_corpus_says_so(corpus, tmp_path):
     [
         ({"engine": "spark"}, "unknown engine 'spark'"),
         ({"n_process": 0}, "at least 1"),
+        ({"batch_words": 0}, "at least 1"),
         ({"scheduler": "tcp://localhost:8786"}, "needs engine='dask'"),
     ],
 )
@@ -157,6 +161,23 @@ def test_partitions_are_even_and_several_per_worker(n, workers, sizes):
     parts = engine.partition(items, workers=workers)
     assert [len(p) for p in parts] == sizes
     assert [item for part in parts for item in part] == items
+
+
+@pytest.mark.parametrize(
+    ("lengths", "batch_size", "batch_words", "expected"),
+    [
+        ([], 64, 100, []),
+        ([10, 20, 30], 64, 100, [[10, 20, 30]]),
+        ([60, 60, 60], 64, 100, [[60], [60], [60]]),
+        ([40, 40, 40, 40, 40], 2, 100, [[40, 40], [40, 40], [40]]),
+        ([50, 500, 50], 64, 100, [[500], [50, 50]]),
+    ],
+)
+def test_batches_are_bounded_by_documents_and_by_words(lengths, batch_size, batch_words, expected):
+    items = [(str(k), " ".join(["word"] * n)) for k, n in enumerate(lengths)]
+    batches = list(engine.batches(items, batch_size, batch_words))
+    assert [[len(text.split()) for _, text in batch] for batch in batches] == expected
+    assert sorted(item for batch in batches for item in batch) == sorted(items)
 
 
 def test_a_failed_partition_leaves_nothing_behind(tmp_path):

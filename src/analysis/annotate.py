@@ -317,7 +317,7 @@ def annotate(
 
 def add_cli(commands) -> None:
     from analysis.cli import add_corpus_argument
-    from analysis.engine import ENGINES
+    from analysis.engine import DEFAULT_BATCH_WORDS, ENGINES
 
     parser = commands.add_parser(
         "annotate",
@@ -331,7 +331,15 @@ def add_cli(commands) -> None:
     parser.add_argument(
         "--n-process", type=int, default=1, help="worker processes (Dask: LocalCluster workers)"
     )
-    parser.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE)
+    parser.add_argument(
+        "--batch-size", type=int, default=DEFAULT_BATCH_SIZE, help="most documents per batch"
+    )
+    parser.add_argument(
+        "--batch-words",
+        type=int,
+        default=DEFAULT_BATCH_WORDS,
+        help="most words per batch, which bounds memory (a longer document is parsed alone)",
+    )
     parser.add_argument("--engine", choices=ENGINES, default="local")
     parser.add_argument(
         "--scheduler",
@@ -369,6 +377,7 @@ def _run_cli(args) -> int:
             engine=args.engine,
             n_process=args.n_process,
             batch_size=args.batch_size,
+            batch_words=args.batch_words,
             scheduler=args.scheduler,
             cache_dir=cache_root,
             progress=bar.update,

@@ -24,9 +24,12 @@ import functools
 import math
 import os
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import NamedTuple
+
+from spacy.training.batchers import minibatch_by_words
+from spacy.util import minibatch
 
 from analysis import store
 from analysis.annotate import DEFAULT_BATCH_SIZE, load_model
@@ -35,6 +38,8 @@ from analysis.errors import AnalysisError, ModelError
 from analysis.tables import TABLE_COLUMNS, Analyser, Settings
 
 ENGINES = ("local", "dask")
+#: Most words in one ``nlp.pipe`` batch (:func:`batches`).
+DEFAULT_BATCH_WORDS = 10_000
 #: Largest partition, in documents; smaller ones are made so that every worker gets several.
 PARTITION_SIZE = 256
 _PARTITIONS_PER_WORKER = 4
@@ -65,8 +70,27 @@ def _analyser(settings: Settings) -> Analyser:
     return Analyser(settings)
 
 
+def batches(
+    items: Sequence[tuple[str, str]], batch_size: int, batch_words: int
+) -> Iterator[list[tuple[str, str]]]:
+    """``items`` in batches of at most ``batch_size`` texts and ``batch_words`` words; a text
+    longer than ``batch_words`` is a batch of its own.
+
+    A batch's working memory in spaCy grows with its tokens, not its documents: 64 long
+    articles need several times what 64 short ones do. Bounding the words bounds the peak.
+    """
+    for by_words in minibatch_by_words(
+        items, batch_words, tolerance=0, get_length=lambda item: len(item[1].split())
+    ):
+        yield from minibatch(by_words, batch_size)
+
+
 def analyse_partition(
-    items: Sequence[tuple[str, str]], settings: Settings, folder: str, batch_size: int
+    items: Sequence[tuple[str, str]],
+    settings: Settings,
+    folder: str,
+    batch_size: int,
+    batch_words: int = DEFAULT_BATCH_WORDS,
 ) -> tuple[int, int]:
     """Parse and analyse one partition and write its tables; runs wherever the engine sends it.
 
@@ -74,7 +98,8 @@ def analyse_partition(
         items: ``(text hash, text)`` pairs.
         settings: the analysis settings (model, metonyms, ...).
         folder: the store folder of these settings (:func:`analysis.store.root`).
-        batch_size: documents per ``nlp.pipe`` batch.
+        batch_size: most documents per ``nlp.pipe`` batch.
+        batch_words: most words per batch (see :func:`batches`).
 
     Returns:
         ``(documents, words)`` analysed.
@@ -82,14 +107,11 @@ def analyse_partition(
     nlp = load_model(settings.model)
     analyser = _analyser(settings)
     words = 0
-    docs = nlp.pipe((text for _, text in items), batch_size=batch_size)
     with store.PartitionWriter(Path(folder)) as writer:
-        for start in range(0, len(items), batch_size):
-            batch = items[start : start + batch_size]
+        for batch in batches(items, batch_size, batch_words):
             rows: dict[str, list[tuple]] = {name: [] for name in TABLE_COLUMNS}
-            # Not strict: ``docs`` runs on over the whole partition; the batch comes first, so
-            # zip stops at its end without taking a Doc of the next batch.
-            for (key, text), doc in zip(batch, docs, strict=False):
+            docs = nlp.pipe([text for _, text in batch], batch_size=len(batch))
+            for (key, text), doc in zip(batch, docs, strict=True):
                 for name, table_rows in analyser(Document(key, text, {}, key), doc).items():
                     rows[name].extend(table_rows)
             writer.write(rows)
@@ -177,6 +199,7 @@ def analyse(
     engine: str = "local",
     n_process: int = 1,
     batch_size: int = DEFAULT_BATCH_SIZE,
+    batch_words: int = DEFAULT_BATCH_WORDS,
     scheduler: str | None = None,
     cache_dir: str | os.PathLike[str] | None = None,
     progress: Callable[[int], None] | None = None,
@@ -188,7 +211,8 @@ def analyse(
         settings: model and analysis settings; default :class:`analysis.tables.Settings`.
         engine: ``local`` or ``dask`` (see the module docstring).
         n_process: local worker processes, or the size of the ``LocalCluster`` Dask starts.
-        batch_size: documents per ``nlp.pipe`` batch.
+        batch_size: most documents per ``nlp.pipe`` batch.
+        batch_words: most words per batch (a longer document is parsed on its own).
         scheduler: address of a running ``dask.distributed`` scheduler (``dask`` engine only).
         cache_dir: the cache folder; default :func:`analysis.paths.cache_dir`.
         progress: called with the number of documents each finished partition analysed.
@@ -201,6 +225,10 @@ def analyse(
         raise AnalysisError(f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}")
     if n_process < 1:
         raise AnalysisError(f"n_process must be at least 1, not {n_process}")
+    if batch_size < 1 or batch_words < 1:
+        raise AnalysisError(
+            f"batch_size and batch_words must be at least 1, not {batch_size} and {batch_words}"
+        )
     if scheduler and engine != "dask":
         raise AnalysisError("a scheduler address needs engine='dask'")
     settings = settings or Settings()
@@ -214,8 +242,18 @@ def analyse(
     _check_lengths([d for d in documents if len(d.text) > 100_000], settings)
     workers = n_process if (engine == "dask" or n_process > 1) else 1
     parts = partition(todo, workers=workers)
-    run = _run_dask if engine == "dask" else _run_local
-    results = run(parts, settings, folder, batch_size, n_process, scheduler, progress)
+    # A partial, not keywords: Dask's Client.map has a batch_size of its own.
+    task = functools.partial(
+        analyse_partition,
+        settings=settings,
+        folder=folder,
+        batch_size=batch_size,
+        batch_words=batch_words,
+    )
+    if engine == "dask":
+        results = _run_dask(task, parts, n_process, scheduler, progress)
+    else:
+        results = _run_local(task, parts, n_process, progress)
     return Run(
         len(documents),
         sum(n for n, _ in results),
@@ -226,11 +264,11 @@ def analyse(
     )
 
 
-def _run_local(parts, settings, folder, batch_size, n_process, scheduler, progress):
+def _run_local(task, parts, n_process, progress):
     if n_process == 1:
         results = []
         for part in parts:
-            results.append(analyse_partition(part, settings, folder, batch_size))
+            results.append(task(part))
             if progress:
                 progress(results[-1][0])
         return results
@@ -242,16 +280,14 @@ def _run_local(parts, settings, folder, batch_size, n_process, scheduler, progre
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     with concurrent.futures.ProcessPoolExecutor(n_process, mp_context=context) as pool:
-        futures = [
-            pool.submit(analyse_partition, part, settings, folder, batch_size) for part in parts
-        ]
+        futures = [pool.submit(task, part) for part in parts]
         for future in concurrent.futures.as_completed(futures):
             if progress:
                 progress(future.result()[0])
         return [future.result() for future in futures]
 
 
-def _run_dask(parts, settings, folder, batch_size, n_process, scheduler, progress):
+def _run_dask(task, parts, n_process, scheduler, progress):
     from dask.distributed import Client, LocalCluster, as_completed
 
     cluster = None
@@ -263,10 +299,6 @@ def _run_dask(parts, settings, folder, batch_size, n_process, scheduler, progres
         )
         client = Client(cluster)
     try:
-        # A partial, not keywords: Client.map has a batch_size of its own.
-        task = functools.partial(
-            analyse_partition, settings=settings, folder=folder, batch_size=batch_size
-        )
         futures = client.map(task, parts, pure=False)
         for future in as_completed(futures):
             if progress:

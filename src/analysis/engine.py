@@ -137,7 +137,7 @@ def _release_memory() -> None:
     with every batch (raw ``nlp.pipe`` included: 221 MiB to 1,356 MiB over 288 PolNeAR articles
     here). ``malloc_trim`` after each batch brings it back down (largest size between batches on
     150k words: 964 -> 251 MiB) for about 1% of the time. The peak *during* a batch is spaCy's
-    working memory for its documents, which this does not bound (see the README).
+    working memory for its words, which :func:`batches` bounds.
     """
     trim = _malloc_trim()
     if trim is not None:

@@ -18,11 +18,9 @@ from __future__ import annotations
 import bisect
 import csv
 import functools
-import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import NamedTuple
 
 import pandas as pd
@@ -30,29 +28,27 @@ from spacy.attrs import IDX, LEMMA, LOWER, ORTH, SPACY
 from spacy.tokens import Doc, Span, Token
 
 from analysis import paths
-from analysis.annotate import DEFAULT_BATCH_SIZE, DEFAULT_MODEL, document_annotations, parse
-from analysis.corpus import Document
-from analysis.entities import Knowledge, mention_fields, resolve_mentions
+from analysis.entities import Knowledge, mention_fields
+from analysis.schema import (
+    ATTRIBUTION_COLUMNS,
+    KINDS,
+    QUOTED_TERM_COLUMNS,
+    AttributionRow,
+    QuotedTermRow,
+)
 
-#: One row per attribution. ``source``, ``cue`` and ``content`` are lists of ``[start, end]``
-#: character offsets into the document's text (a quote interrupted by "he said" has two content
-#: pieces); ``*_text`` are the same spans' text, pieces joined by " … ".
-ATTRIBUTION_COLUMNS = [
-    "doc_id",
-    "sent_id",
-    "kind",  # direct | partial | indirect
-    "speaker",  # canonical entity name, or the source's own words when it names no entity
-    "speaker_label",
-    "via",  # the medium of a nested attribution ("Quoting X, the WSJ wrote: ...")
-    "cue_kind",  # speech | belief | intention | evidence (from the cue file)
-    "source_text",
-    "cue_text",
-    "content_text",
-    "source",
-    "cue",
-    "content",
+__all__ = [
+    "ATTRIBUTION_COLUMNS",
+    "QUOTED_TERM_COLUMNS",
+    "CueVerb",
+    "Quote",
+    "extract",
+    "find_quotes",
+    "kind_shares",
+    "load_cues",
+    "quoted_words",
+    "speaker_table",
 ]
-QUOTED_TERM_COLUMNS = ["doc_id", "sent_id", "start_char", "end_char", "text"]
 
 _OPENING = "“„«‘"
 _CLOSING = "”»’"
@@ -768,13 +764,13 @@ def extract(
     mentions: pd.DataFrame | Sequence[tuple],
     *,
     cues: dict[str, CueVerb] | None = None,
-) -> tuple[list[tuple], list[tuple]]:
+) -> tuple[list[AttributionRow], list[QuotedTermRow]]:
     """Attribution rows and quoted-term rows of one parsed document.
 
     Args:
         doc: the parsed document.
         doc_id: its id.
-        mentions: its resolved entity mentions (:func:`analysis.entities.resolve_mentions`), a
+        mentions: its resolved entity mentions (:func:`analysis.entities.resolve_document`), a
             table or its rows.
         cues: cue lemmas; default :func:`load_cues`.
     """
@@ -786,7 +782,7 @@ def extract(
     for a in sorted(attributions, key=lambda a: a.content[0][0]):
         anchor = (a.cue or a.content)[0][0]
         rows.append(
-            (
+            AttributionRow(
                 doc_id,
                 bisect.bisect_right(sent_starts, anchor) - 1,
                 a.kind,
@@ -803,76 +799,10 @@ def extract(
             )
         )
     terms = [
-        (doc_id, bisect.bisect_right(sent_starts, s) - 1, s, e, text[s:e])
+        QuotedTermRow(doc_id, bisect.bisect_right(sent_starts, s) - 1, s, e, text[s:e])
         for s, e in extractor.quoted_terms(attributions)
     ]
     return rows, terms
-
-
-def attribute_document(
-    document: Document,
-    doc: Doc,
-    *,
-    metonyms: bool = True,
-    knowledge: Knowledge | None = None,
-    cues: dict[str, CueVerb] | None = None,
-) -> tuple[list[tuple], list[tuple]]:
-    """Attribution and quoted-term rows of one parsed document, its speakers resolved through
-    the document's own entity mentions."""
-    resolved = resolve_mentions(
-        document_annotations(document, doc), metonyms=metonyms, labels=None, knowledge=knowledge
-    )
-    return extract(doc, document.id, resolved, cues=cues)
-
-
-class Attributions(NamedTuple):
-    """The attribution table, and quoted words that are no attribution (scare quotes, names)."""
-
-    attributions: pd.DataFrame
-    quoted_terms: pd.DataFrame
-
-
-def attribute_corpus(
-    documents: Iterable[Document],
-    *,
-    model: str = DEFAULT_MODEL,
-    metonyms: bool = True,
-    batch_size: int = DEFAULT_BATCH_SIZE,
-    cache_dir: str | os.PathLike[str] | None = None,
-    cues_file: str | Path | None = None,
-) -> Attributions:
-    """Attributions of every document, parsing (or reading cached parses) one document at a time.
-
-    Args:
-        documents: the corpus, e.g. from :func:`analysis.corpus.load_corpus`.
-        model: spaCy model package name or path.
-        metonyms: resolve "Moscow" to Russia etc. in speakers (see :mod:`analysis.entities`).
-        batch_size: documents per ``nlp.pipe`` batch.
-        cache_dir: the parse cache; default :func:`analysis.paths.cache_dir`.
-        cues_file: a CSV of cue lemmas (``lemma,kind``); default the packaged one.
-
-    Returns:
-        :class:`Attributions`; the table has :data:`ATTRIBUTION_COLUMNS`.
-    """
-    cues = load_cues(str(cues_file) if cues_file else None)
-    knowledge = Knowledge.load()
-    rows: list[tuple] = []
-    terms: list[tuple] = []
-    for document, doc in parse(documents, model=model, batch_size=batch_size, cache_dir=cache_dir):
-        doc_rows, doc_terms = attribute_document(
-            document, doc, metonyms=metonyms, knowledge=knowledge, cues=cues
-        )
-        rows.extend(doc_rows)
-        terms.extend(doc_terms)
-    return Attributions(
-        pd.DataFrame(rows, columns=ATTRIBUTION_COLUMNS),
-        pd.DataFrame(terms, columns=QUOTED_TERM_COLUMNS),
-    )
-
-
-def attribute(documents: Iterable[Document], **options) -> pd.DataFrame:
-    """The attribution table of a corpus (see :func:`attribute_corpus` for the options)."""
-    return attribute_corpus(documents, **options).attributions
 
 
 _WORD = re.compile(r"\w+(?:[’'-]\w+)*")
@@ -905,9 +835,7 @@ def speaker_table(attributions: pd.DataFrame) -> pd.DataFrame:
             for text, kind in zip(attributions["content_text"], attributions["kind"], strict=True)
         ],
     )
-    counts = pd.crosstab(table["speaker"], table["kind"]).reindex(
-        columns=["direct", "partial", "indirect"], fill_value=0
-    )
+    counts = pd.crosstab(table["speaker"], table["kind"]).reindex(columns=list(KINDS), fill_value=0)
     summary = table.groupby("speaker").agg(
         speaker_label=("speaker_label", "first"),
         attributions=("kind", "size"),
@@ -915,7 +843,7 @@ def speaker_table(attributions: pd.DataFrame) -> pd.DataFrame:
         documents=("doc_id", "nunique"),
     )
     summary = summary.join(counts).reset_index()
-    columns = ["speaker", "speaker_label", "attributions", "direct", "partial", "indirect"]
+    columns = ["speaker", "speaker_label", "attributions", *KINDS]
     summary = summary[columns + ["words_quoted", "documents"]]
     return summary.sort_values(
         ["attributions", "words_quoted", "speaker"], ascending=[False, False, True]
@@ -924,7 +852,7 @@ def speaker_table(attributions: pd.DataFrame) -> pd.DataFrame:
 
 def kind_shares(attributions: pd.DataFrame) -> pd.DataFrame:
     """Direct, partial and reported (indirect) attributions: count and share of all."""
-    counts = attributions["kind"].value_counts().reindex(["direct", "partial", "indirect"])
+    counts = attributions["kind"].value_counts().reindex(list(KINDS))
     counts = counts.fillna(0).astype("int64")
     total = int(counts.sum())
     return pd.DataFrame(
@@ -934,59 +862,3 @@ def kind_shares(attributions: pd.DataFrame) -> pd.DataFrame:
             "share": (counts / total).round(4).to_numpy() if total else 0.0,
         }
     )
-
-
-# --- command line -----------------------------------------------------------------------------
-
-
-def add_cli(commands) -> None:
-    from analysis.cli import add_corpus_argument
-
-    parser = commands.add_parser(
-        "quotes",
-        help="who is quoted or reported, saying what",
-        description="Direct, partial and reported attributions, with speakers resolved.",
-    )
-    add_corpus_argument(parser)
-    parser.add_argument("--format", choices=["table", "csv", "jsonl"], default="table")
-    parser.add_argument("--model", default=None, help="spaCy model package or path")
-    parser.add_argument(
-        "--no-metonyms",
-        dest="metonyms",
-        action="store_false",
-        help="name Moscow as Moscow, not as Russia, when it speaks",
-    )
-    parser.add_argument("--cues", type=Path, default=None, help="CSV of cue lemmas to use instead")
-    parser.set_defaults(run=_run_cli)
-
-
-def _run_cli(args) -> int:
-    import json
-    import sys
-
-    from analysis import engine
-    from analysis.cli import corpus_documents
-    from analysis.tables import Settings
-
-    documents = corpus_documents(args)
-    # The table store: nothing is parsed when `analysis annotate` has run on the corpus.
-    settings = Settings(
-        model=args.model or DEFAULT_MODEL,
-        metonyms=args.metonyms,
-        cues_file=str(args.cues.absolute()) if args.cues else None,
-    )
-    table = engine.load(documents, settings, only=["attributions"]).attributions
-    if args.format == "jsonl":
-        keys = ["kind", "speaker", "via", "source", "cue", "content", "content_text"]
-        for row in table.to_dict(orient="records"):
-            record = {"doc": row["doc_id"], **{key: row[key] for key in keys}}
-            sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
-    elif args.format == "csv":
-        table.to_csv(sys.stdout, index=False, lineterminator="\n")
-    else:
-        columns = ["doc_id", "kind", "speaker", "via", "source_text", "cue_text", "content_text"]
-        shown = table[columns].assign(
-            content_text=table["content_text"].str.slice(0, 70).str.replace("\n", " ")
-        )
-        sys.stdout.write(shown.to_string(index=False) + "\n")
-    return 0

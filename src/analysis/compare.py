@@ -10,45 +10,34 @@ toward each entity with bootstrap confidence intervals, and who is quoted, and h
 from __future__ import annotations
 
 import csv
-import json
 import os
 import re
-import sys
 import warnings
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
-from spacy.tokens import Doc
 
 from analysis import paths
-from analysis.annotate import DEFAULT_BATCH_SIZE, DEFAULT_MODEL, document_annotations, parse
-from analysis.attribution import ATTRIBUTION_COLUMNS, extract, load_cues, quoted_words
+from analysis.attribution import quoted_words
 from analysis.corpus import Document
-from analysis.entities import DEFAULT_LABELS, MENTION_COLUMNS, Knowledge, resolve_mentions
+from analysis.entities import Knowledge
 from analysis.errors import AnalysisError
-from analysis.sentiment import TARGET_COLUMNS
+from analysis.pipeline import Tables
+from analysis.schema import KINDS, TARGET_COLUMNS, VOICES
 
 #: The packaged entity groups (``group,entity`` rows), an example for the seed corpus.
 ENTITY_GROUPS_FILE = paths.DATA_DIR / "entity_groups.csv"
-#: The two voices: the author's own text, and the content of attributions (quoted or reported).
-VOICES = ("author", "quoted")
 #: Group of the documents that have no value in the grouping column.
 NO_VALUE = "(none)"
 #: Date buckets for ``COLUMN:BUCKET`` groupings, and how many ISO date parts each keeps.
 DATE_BUCKETS = {"year": 1, "month": 2, "day": 3}
-#: The per-corpus targeted sentiment function :func:`corpus_tables` looks for in
-#: :mod:`analysis.sentiment`: ``(documents, *, model, cache_dir) -> DataFrame`` with
-#: :data:`SENTIMENT_ROW_COLUMNS`.
-SENTIMENT_FUNCTION = "entity_mention_sentiment"
 #: One row per scored entity mention; ``voice`` is "author" or "quoted".
 SENTIMENT_ROW_COLUMNS = TARGET_COLUMNS
 
-WORD_COLUMNS = ["doc_id", "sent_id", "start_char", "end_char"]
-TERM_COLUMNS = [*WORD_COLUMNS, "term", "ngram"]
 GROUP_COLUMNS = ["group", "members", "documents", "words", "mentions", "attributions"]
 SHARE_COLUMNS = ["group", "entity", "label", "mentions", "words", "per_1000"]
 DISTINCTIVE_COLUMNS = ["group", "term", "ngram", "count_group", "count_rest", "log_odds", "z"]
@@ -66,7 +55,8 @@ SPEAKER_COLUMNS = [
     "documents",
 ]
 KIND_COLUMNS = ["group", "kind", "attributions", "share", "words_quoted"]
-KINDS = ("direct", "partial", "indirect")
+#: The measures of a :class:`Comparison`, in order.
+MEASURES = ("groups", "shares", "words", "sentiment", "speakers", "kinds")
 
 _ISO_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(?!\d)")
 
@@ -241,157 +231,6 @@ def _date_bucket(value: str, bucket: str, source: str) -> str:
     return "-".join(parts[: DATE_BUCKETS[bucket]])
 
 
-# --- the corpus tables the measures read ----------------------------------------------------------
-
-
-class CorpusTables(NamedTuple):
-    """What :func:`compare` needs from a parsed corpus; build it with :func:`corpus_tables` and
-    reuse it for several groupings.
-
-    Attributes:
-        words: one row per word (spaCy tokens that are not punctuation or space, as
-            ``n_words`` in :func:`analysis.annotate.annotate`): ``doc_id, sent_id, start_char,
-            end_char``.
-        terms: the words and phrases compared: lowercased unigrams that are no stopword and
-            hold a letter, and bigrams of two such adjacent tokens in one sentence; ``doc_id,
-            sent_id, start_char, end_char, term, ngram`` (1 or 2).
-        mentions: canonical entity mentions (:func:`analysis.entities.resolve_mentions`).
-        attributions: :data:`analysis.attribution.ATTRIBUTION_COLUMNS`.
-        sentiment: targeted sentiment rows (:data:`SENTIMENT_ROW_COLUMNS`), or None when not
-            computed.
-    """
-
-    words: pd.DataFrame
-    terms: pd.DataFrame
-    mentions: pd.DataFrame
-    attributions: pd.DataFrame
-    sentiment: pd.DataFrame | None
-
-
-def corpus_tables(
-    documents: Iterable[Document],
-    *,
-    model: str = DEFAULT_MODEL,
-    metonyms: bool = True,
-    sentiment: bool = True,
-    cues_file: str | os.PathLike[str] | None = None,
-    batch_size: int = DEFAULT_BATCH_SIZE,
-    cache_dir: str | os.PathLike[str] | None = None,
-) -> CorpusTables:
-    """Read each document's parse once (from the cache of :func:`analysis.annotate.parse`) and
-    collect words, terms, entity mentions and attributions.
-
-    Args:
-        documents: the corpus, e.g. from :func:`analysis.corpus.load_corpus`.
-        model: spaCy model package name or path.
-        metonyms: count "Moscow" as Russia (see :mod:`analysis.entities`).
-        sentiment: also score the sentiment toward each mention with
-            ``analysis.sentiment.entity_mention_sentiment``; when that is not available, warn and
-            leave ``sentiment`` None.
-        cues_file: a CSV of attribution cue lemmas; default the packaged one.
-        batch_size: documents per ``nlp.pipe`` batch.
-        cache_dir: the parse cache; default :func:`analysis.paths.cache_dir`.
-    """
-    documents = list(documents)
-    knowledge = Knowledge.load()
-    cues = load_cues(str(cues_file) if cues_file else None)
-    words: list[tuple] = []
-    terms: list[tuple] = []
-    mentions: list[pd.DataFrame] = []
-    attributions: list[tuple] = []
-    for document, doc in parse(documents, model=model, batch_size=batch_size, cache_dir=cache_dir):
-        doc_words, doc_terms = word_rows(document.id, doc)
-        words.extend(doc_words)
-        terms.extend(doc_terms)
-        # One resolution serves both: attribution needs every label, counts the name labels.
-        resolved = resolve_mentions(
-            document_annotations(document, doc), metonyms=metonyms, labels=None, knowledge=knowledge
-        )
-        attributions.extend(extract(doc, document.id, resolved, cues=cues)[0])
-        mentions.append(resolved[resolved["label"].isin(DEFAULT_LABELS)])
-    mention_table = (
-        pd.concat(mentions, ignore_index=True)
-        if mentions
-        else pd.DataFrame(columns=MENTION_COLUMNS)
-    )
-    rows = None
-    if sentiment:
-        rows = _mention_sentiment(documents, model=model, cache_dir=cache_dir)
-    return CorpusTables(
-        words=pd.DataFrame(words, columns=WORD_COLUMNS),
-        terms=pd.DataFrame(terms, columns=TERM_COLUMNS),
-        mentions=mention_table.reset_index(drop=True),
-        attributions=pd.DataFrame(attributions, columns=ATTRIBUTION_COLUMNS),
-        sentiment=rows,
-    )
-
-
-def word_rows(doc_id: str, doc: Doc) -> tuple[list[tuple], list[tuple]]:
-    """Word rows (:data:`WORD_COLUMNS`) and term rows (:data:`TERM_COLUMNS`) of one document."""
-    # Imported here, not with the module's imports, to keep this function's change to itself.
-    from itertools import repeat
-
-    from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, IS_STOP, LENGTH, LOWER
-
-    # Every token's attributes read at once: iterating over the Doc builds a Token object for
-    # each, which costs more than the rest. LENGTH is len(token), LOWER token.lower_.
-    values = doc.to_array([IS_PUNCT, IS_SPACE, IS_STOP, LOWER, IDX, LENGTH])
-    lower_ids = values[:, 3].tolist()
-    sent_ids = np.zeros(len(values), dtype=np.int64)
-    for sent_id, sent in enumerate(doc.sents):
-        sent_ids[sent.start : sent.end] = sent_id
-    starts = values[:, 4]
-    ends = starts + values[:, 5]
-    # A word is any token but punctuation and space.
-    word = (values[:, 0] == 0) & (values[:, 1] == 0)
-    words = list(
-        zip(
-            repeat(doc_id),
-            sent_ids[word].tolist(),
-            starts[word].tolist(),
-            ends[word].tolist(),
-            strict=False,
-        )
-    )
-    # A term is a word with a letter that is no stop word; two terms in a row make a bigram.
-    strings = doc.vocab.strings
-    lower_of = {i: strings[i] for i in set(lower_ids)}
-    has_letter = {
-        i: lower.isalpha() or any(char.isalpha() for char in lower) for i, lower in lower_of.items()
-    }
-    term = word & (values[:, 2] == 0) & np.array([has_letter[i] for i in lower_ids], dtype=bool)
-    sent_ids, starts, ends = sent_ids.tolist(), starts.tolist(), ends.tolist()
-    terms = []
-    previous = -1
-    for i in np.flatnonzero(term).tolist():
-        sent_id, end, lower = sent_ids[i], ends[i], lower_of[lower_ids[i]]
-        terms.append((doc_id, sent_id, starts[i], end, lower, 1))
-        if previous == i - 1 and sent_ids[previous] == sent_id:
-            bigram = f"{lower_of[lower_ids[previous]]} {lower}"
-            terms.append((doc_id, sent_id, starts[previous], end, bigram, 2))
-        previous = i
-    return words, terms
-
-
-def _mention_sentiment(
-    documents: list[Document], *, model: str, cache_dir: str | os.PathLike[str] | None
-) -> pd.DataFrame | None:
-    try:
-        from analysis import sentiment
-    except ImportError as error:
-        warnings.warn(f"targeted sentiment skipped: {error}", stacklevel=3)
-        return None
-    function = getattr(sentiment, SENTIMENT_FUNCTION, None)
-    if function is None:
-        warnings.warn(
-            f"targeted sentiment skipped: analysis.sentiment has no {SENTIMENT_FUNCTION}()",
-            stacklevel=3,
-        )
-        return None
-    options = {"model": model} if cache_dir is None else {"model": model, "cache_dir": cache_dir}
-    return function(documents, **options)
-
-
 # --- assigning rows to groups -------------------------------------------------------------------
 
 
@@ -400,7 +239,11 @@ class _Labeller:
     mentions two blocs) is repeated, a row in none is dropped."""
 
     def __init__(
-        self, grouping: Grouping, document_group: dict[str, str], tables: CorpusTables
+        self,
+        grouping: Grouping,
+        document_group: dict[str, str],
+        mentions: pd.DataFrame,
+        attributions: pd.DataFrame,
     ) -> None:
         self.kind = grouping.kind
         if self.kind in ("metadata", "document"):
@@ -410,7 +253,7 @@ class _Labeller:
             self.order = list(VOICES)
             self.quoted = _spans_by_document(
                 (row.doc_id, start, end)
-                for row in tables.attributions.itertuples(index=False)
+                for row in attributions.itertuples(index=False)
                 for start, end in row.content
             )
         elif self.kind == "entities":
@@ -420,7 +263,7 @@ class _Labeller:
             for group, entities in groups.items():
                 for entity in entities:
                     self.groups_of.setdefault(entity, []).append(group)
-            grouped = tables.mentions[tables.mentions["entity"].isin(self.groups_of)]
+            grouped = mentions[mentions["entity"].isin(self.groups_of)]
             # Words naming a grouped entity say who the sentence is about, not how it is told.
             self.names = _spans_by_document(
                 zip(grouped["doc_id"], grouped["start_char"], grouped["end_char"], strict=True)
@@ -891,14 +734,11 @@ class Comparison(NamedTuple):
 
 def compare(
     documents: Iterable[Document],
+    tables: Tables,
     *,
     by: str,
     groups_file: str | os.PathLike[str] | None = None,
-    tables: CorpusTables | None = None,
     sentiment: pd.DataFrame | None = None,
-    model: str = DEFAULT_MODEL,
-    metonyms: bool = True,
-    cache_dir: str | os.PathLike[str] | None = None,
     alpha0: float | None = None,
     min_count: int = 1,
     n_resamples: int = 2000,
@@ -921,15 +761,12 @@ def compare(
 
     Args:
         documents: the corpus, e.g. from :func:`analysis.corpus.load_corpus`.
+        tables: the corpus's tables (:func:`analysis.pipeline.load`): words, terms, name
+            mentions, attributions and targeted sentiment rows.
         by: the grouping (see :func:`parse_grouping`).
         groups_file: the entity groups for ``by="groups"``; default the packaged example.
-        tables: the corpus tables from :func:`corpus_tables`, to compare one corpus several
-            ways without reading its parse again; default computed here.
         sentiment: targeted sentiment rows (:data:`SENTIMENT_ROW_COLUMNS`) to use instead of
-            ``tables.sentiment``.
-        model: spaCy model package name or path.
-        metonyms: count "Moscow" as Russia.
-        cache_dir: the parse cache; default :func:`analysis.paths.cache_dir`.
+            ``tables.mention_sentiment``.
         alpha0: the weight of the log-odds prior (see :func:`distinctive_terms`).
         min_count: keep distinctive terms seen at least this often in their group.
         n_resamples: bootstrap resamples for sentiment intervals.
@@ -944,24 +781,16 @@ def compare(
     """
     documents = list(documents)
     grouping = parse_grouping(by, groups_file=groups_file)
-    # Before parsing, so that a column no document has fails at once.
     document_group = (
         document_groups(documents, grouping) if grouping.kind in ("metadata", "document") else {}
     )
-    if tables is None:
-        tables = corpus_tables(
-            documents,
-            model=model,
-            metonyms=metonyms,
-            sentiment=sentiment is None,
-            cache_dir=cache_dir,
-        )
-    labeller = _Labeller(grouping, document_group, tables)
+    name_mentions = tables.name_mentions()
+    labeller = _Labeller(grouping, document_group, name_mentions, tables.attributions)
     order = labeller.order
 
     words = labeller.text(tables.words)
     terms = labeller.text(tables.terms)
-    mentions = labeller.mentions(tables.mentions)
+    mentions = labeller.mentions(name_mentions)
     attributions = labeller.attributions(tables.attributions)
     words_per_group = words.groupby("group").size()
     if grouping.kind == "entities":
@@ -975,7 +804,7 @@ def compare(
     else:
         shares = entity_shares(mentions, words_per_group.to_dict(), order=order)
 
-    rows = sentiment if sentiment is not None else tables.sentiment
+    rows = sentiment if sentiment is not None else tables.mention_sentiment
     if rows is None or rows.empty:
         sentiment_table = pd.DataFrame(columns=SENTIMENT_COLUMNS)
     else:
@@ -1019,104 +848,75 @@ def compare(
     )
 
 
-# --- command line -------------------------------------------------------------------------------
-
-MEASURES = ("groups", "shares", "words", "sentiment", "speakers", "kinds")
-_MEASURE_CHOICES = (*MEASURES, "attribution")
+# --- several groupings at once (notebook 04) ------------------------------------------------------
 
 
-def add_cli(commands) -> None:
-    from analysis.cli import add_corpus_argument
+class Groupings(NamedTuple):
+    """The groupings a corpus can be compared by, and why any asked for was left out.
 
-    parser = commands.add_parser(
-        "compare",
-        help="compare outlets, documents, entity groups or voices",
-        description=(
-            "Compare groups of a corpus: entity shares per 1,000 words, distinctive words "
-            "(log-odds with an informative Dirichlet prior), targeted sentiment with bootstrap "
-            "intervals, and who is quoted."
-        ),
-    )
-    add_corpus_argument(parser)
-    parser.add_argument(
-        "--by",
-        required=True,
-        metavar="GROUPING",
-        help=(
-            "a metadata COLUMN (outlet, author; date:month, date:year or date:day buckets ISO "
-            "dates), document, groups (the packaged entity groups), groups:FILE (CSV group,entity "
-            "or YAML), or voice (the author's own text against quoted and reported content)"
-        ),
-    )
-    parser.add_argument(
-        "--measure",
-        action="append",
-        choices=_MEASURE_CHOICES,
-        help="the table to print (repeatable; attribution = speakers and kinds; default: all)",
-    )
-    parser.add_argument("--format", choices=["table", "csv", "json"], default="table")
-    parser.add_argument(
-        "--top",
-        type=int,
-        default=20,
-        metavar="N",
-        help="at most N rows per group in each table (0: all)",
-    )
-    parser.add_argument("--model", default=None, help="spaCy model package or path")
-    parser.add_argument("--seed", type=int, default=0, help="bootstrap seed (default 0)")
-    parser.set_defaults(run=_run_cli)
+    Attributes:
+        groupings: in order: the one asked for (when the corpus allows it), then ``groups`` and
+            ``voice``, which split the text within documents and so work on any corpus.
+        note: one sentence saying what is compared.
+    """
+
+    groupings: list[str]
+    note: str
 
 
-def _run_cli(args) -> int:
-    from analysis import engine
-    from analysis.cli import corpus_documents
-    from analysis.tables import Settings
+def available_groupings(documents: Sequence[Document], grouping: str) -> Groupings:
+    """The groupings to compare a corpus by, given the one a user asked for.
 
-    measures: list[str] = []
-    for measure in args.measure or MEASURES:
-        for name in ("speakers", "kinds") if measure == "attribution" else (measure,):
-            if name not in measures:
-                measures.append(name)
-    if args.format == "csv" and len(measures) > 1:
-        raise AnalysisError(
-            f"--format csv writes one table: choose it with --measure ({', '.join(MEASURES)})"
-        )
-    by = args.by
-    if by.startswith("groups:"):  # on the command line a relative path means the working folder
-        by = f"groups:{Path(by.partition(':')[2]).absolute()}"
-    documents = corpus_documents(args)
-    # The table store: nothing is parsed when `analysis annotate` has run on the corpus.
-    settings = Settings(model=args.model or DEFAULT_MODEL)
-    tables = engine.load(documents, settings).corpus_tables()
-    result = compare(documents, by=by, tables=tables, seed=args.seed)._asdict()
-    shown = {}
-    for name in measures:
-        table = result[name]
-        if args.top > 0 and "group" in table.columns and name != "kinds":
-            table = table.groupby("group", sort=False).head(args.top)
-        shown[name] = table.reset_index(drop=True)
-    if args.format == "json":
-        records = {
-            name: json.loads(table.to_json(orient="records")) for name, table in shown.items()
-        }
-        json.dump(records, sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
-    elif args.format == "csv":
-        next(iter(shown.values())).to_csv(sys.stdout, index=False, lineterminator="\n")
-    else:
-        blocks = [
-            f"{name}\n" + (_shorten(table).to_string(index=False) if len(table) else "(no rows)")
-            for name, table in shown.items()
-        ]
-        sys.stdout.write("\n\n".join(blocks) + "\n")
-    return 0
+    Entity groups and voices split the text within documents; the other groupings need several
+    documents, and a metadata grouping needs the column ("outlet" in ``outlet``, "date" in
+    ``date:year``): without them the corpus is compared by entity groups and voice only.
+    """
+    column = grouping.split(":")[0]
+    has_column = grouping == "document" or any(d.meta.get(column) for d in documents)
+    if len(documents) < 2:
+        note = f"One document: compared by entity groups and voice ({grouping!r} needs several)."
+        return Groupings(["groups", "voice"], note)
+    if not has_column:
+        note = f"No document has {column!r} metadata: compared by entity groups and voice only."
+        return Groupings(["groups", "voice"], note)
+    groupings = list(dict.fromkeys([grouping, "groups", "voice"]))
+    return Groupings(groupings, f"{len(documents)} documents, compared by: {', '.join(groupings)}")
 
 
-def _shorten(table: pd.DataFrame, width: int = 60) -> pd.DataFrame:
-    """The table with long member lists cut, so that it stays readable in a terminal."""
-    if "members" not in table.columns:
-        return table
-    members = table["members"]
-    return table.assign(
-        members=members.where(members.str.len() <= width, members.str.slice(0, width - 1) + "…")
-    )
+def compare_all(
+    documents: Sequence[Document],
+    tables: Tables,
+    groupings: Iterable[str],
+    **options: Any,
+) -> dict[str, Comparison]:
+    """:func:`compare` by each grouping; ``options`` go to it (``groups_file``, ``seed``, ...)."""
+    return {by: compare(documents, tables, by=by, **options) for by in groupings}
+
+
+def output_name(by: str) -> str:
+    """The part of output file names that names a grouping: ``date:month`` -> ``date-month``,
+    ``groups:blocs.csv`` -> ``groups-blocs-csv`` (``compare_<name>_<measure>.csv``)."""
+    return re.sub(r"[^A-Za-z0-9_]+", "-", by).strip("-")
+
+
+def side_by_side(
+    comparisons: Mapping[str, Comparison], measure: str, rows_per_group: int | None = None
+) -> pd.DataFrame:
+    """One measure's table for every grouping, with the grouping in front.
+
+    Args:
+        comparisons: grouping -> its comparison (:func:`compare_all`).
+        measure: one of :data:`MEASURES`.
+        rows_per_group: keep the first rows of each group only.
+    """
+    parts = []
+    for by, comparison in comparisons.items():
+        table = getattr(comparison, measure)
+        if rows_per_group:
+            table = table.groupby("group", sort=False).head(rows_per_group)
+        if len(table):
+            parts.append(table.assign(grouping=by)[["grouping", *table.columns]])
+    if not parts:
+        columns = getattr(next(iter(comparisons.values())), measure).columns
+        return pd.DataFrame(columns=["grouping", *columns])
+    return pd.concat(parts, ignore_index=True)

@@ -18,20 +18,20 @@ from __future__ import annotations
 
 import bisect
 import csv
-import json
 import re
-import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from analysis import paths
-from analysis.annotate import MENTION_COLUMNS as _RAW_MENTION_COLUMNS
-from analysis.annotate import Annotations
+from analysis.corpus import Document
+from analysis.schema import ENTITY_MENTION_COLUMNS as MENTION_COLUMNS
+from analysis.schema import MENTION_COLUMNS as _RAW_MENTION_COLUMNS
+from analysis.schema import EntityMentionRow
 
 #: Labels of names (not numbers or dates) counted by default.
 DEFAULT_LABELS = (
@@ -51,18 +51,6 @@ NAME_LABELS = frozenset(DEFAULT_LABELS)
 # A describing noun weighs more than one model label, less than two agreeing ones.
 DESCRIPTOR_WEIGHT = 1.5
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
-
-MENTION_COLUMNS = [
-    "doc_id",
-    "sent_id",
-    "start_char",
-    "end_char",
-    "text",
-    "model_label",
-    "entity",
-    "label",
-    "resolution",
-]
 
 
 def _read_csv(path: Path) -> list[dict[str, str]]:
@@ -305,55 +293,6 @@ def _overlaps_sorted(
     return any(s < end and start < e for s, e in spans[max(0, i - 8) : i])
 
 
-def resolve_mentions(
-    annotations: Annotations,
-    *,
-    metonyms: bool = True,
-    labels: Sequence[str] | None = DEFAULT_LABELS,
-    knowledge: Knowledge | None = None,
-) -> pd.DataFrame:
-    """Canonical entity mentions of a parsed corpus.
-
-    Args:
-        annotations: tables from :func:`analysis.annotate.annotate`.
-        metonyms: count capitals and seats of government for the state they stand for
-            ("Moscow" -> Russia), as listed in the metonyms file.
-        labels: keep only entities whose resolved label is one of these; ``None`` keeps all
-            name labels.
-        knowledge: alias, metonym, descriptor and nickname files; default the packaged ones.
-
-    Returns:
-        One row per mention: ``doc_id, sent_id, start_char, end_char, text`` (the surface form),
-        ``model_label`` (the model's label, empty where the mention was found by this module),
-        ``entity`` (canonical name), ``label`` (resolved) and ``resolution`` (how the surface
-        form was tied to the entity: model, alias, metonym, short name, acronym, nickname,
-        propagated). Sorted by document and offset.
-    """
-    knowledge = knowledge or Knowledge.load()
-    texts = annotations.texts
-    raw = annotations.mentions[annotations.mentions["label"].isin(NAME_LABELS)]
-    rows = []
-    for doc_id, group in raw.groupby("doc_id", sort=False):
-        rows.extend(
-            _resolved_rows(
-                doc_id,
-                texts[doc_id],
-                group.itertuples(index=False, name=None),
-                knowledge,
-                metonyms=metonyms,
-            )
-        )
-    table = pd.DataFrame(
-        rows,
-        columns=[column for column in MENTION_COLUMNS if column != "sent_id"],
-    )
-    table.insert(1, "sent_id", _sentence_ids(table, annotations.sentences))
-    if labels is not None:
-        table = table[table["label"].isin(labels)]
-    table = table.sort_values(["doc_id", "start_char", "end_char"], kind="stable")
-    return table.reset_index(drop=True)[MENTION_COLUMNS]
-
-
 # Where each field sits in a row of the model's mention table (analysis.annotate.MENTION_COLUMNS).
 _RAW_FIELDS = ("start_char", "end_char", "text", "label", "descriptor", "descriptor_rel")
 
@@ -384,25 +323,28 @@ def mention_fields(
 
 
 def resolve_document(
-    document,
+    document: Document,
     sentences: Sequence[tuple],
     mentions: Sequence[tuple],
     *,
     metonyms: bool = True,
     knowledge: Knowledge | None = None,
 ) -> list[tuple]:
-    """Canonical mentions of one document, as rows, without building a table: what
-    :func:`resolve_mentions` gives for a one-document corpus with ``labels=None``.
+    """Canonical mentions of one document, of every name label, sorted by offsets.
 
     Args:
         document: the :class:`analysis.corpus.Document`.
-        sentences: its sentence rows (``analysis.annotate.SENTENCE_COLUMNS``).
-        mentions: its mention rows as the model tagged them (``analysis.annotate.MENTION_COLUMNS``).
-        metonyms: as in :func:`resolve_mentions`.
-        knowledge: as in :func:`resolve_mentions`.
+        sentences: its sentence rows (``doc_id, sent_id, start_char, end_char, ...``).
+        mentions: its mention rows as the model tagged them (:class:`analysis.schema.MentionRow`).
+        metonyms: count capitals and seats of government for the state they stand for
+            ("Moscow" -> Russia), as listed in the metonyms file.
+        knowledge: alias, metonym, descriptor and nickname files; default the packaged ones.
 
     Returns:
-        Rows in ``MENTION_COLUMNS`` order, sorted by offsets.
+        :class:`analysis.schema.EntityMentionRow` rows: the surface form, ``model_label`` (the
+        model's label, empty where the mention was found by this module), ``entity``
+        (canonical name), ``label`` (resolved) and ``resolution`` (how the surface form was tied
+        to the entity: model, alias, metonym, short name, acronym, nickname, propagated).
     """
     label_at = _RAW_MENTION_COLUMNS.index("label")
     names = [r for r in mentions if r[label_at] in NAME_LABELS]
@@ -413,17 +355,9 @@ def resolve_document(
     )
     rows.sort(key=lambda r: (r[1], r[2]))
     starts = [s[2] for s in sentences]
-    return [(r[0], max(bisect.bisect_right(starts, r[1]) - 1, 0), *r[1:]) for r in rows]
-
-
-def _sentence_ids(mentions: pd.DataFrame, sentences: pd.DataFrame) -> np.ndarray:
-    ids = np.full(len(mentions), -1, dtype="int64")
-    for doc_id, sents in sentences.groupby("doc_id", sort=False):
-        where = (mentions["doc_id"] == doc_id).to_numpy()
-        starts = sents["start_char"].to_numpy()
-        position = np.searchsorted(starts, mentions.loc[where, "start_char"].to_numpy(), "right")
-        ids[where] = sents["sent_id"].to_numpy()[np.maximum(position - 1, 0)]
-    return ids
+    return [
+        EntityMentionRow(r[0], max(bisect.bisect_right(starts, r[1]) - 1, 0), *r[1:]) for r in rows
+    ]
 
 
 def _aliases(surface_forms: pd.Series) -> str:
@@ -434,7 +368,7 @@ def entity_frequencies(mentions: pd.DataFrame, *, by_document: bool = False) -> 
     """How often each canonical entity is mentioned.
 
     Args:
-        mentions: from :func:`resolve_mentions`.
+        mentions: canonical mentions (``Tables.name_mentions()``).
         by_document: one row per (document, entity) instead of one per entity.
 
     Returns:
@@ -464,7 +398,7 @@ def label_frequencies(mentions: pd.DataFrame) -> pd.DataFrame:
 
 def kwic(
     mentions: pd.DataFrame,
-    annotations: Annotations,
+    tables: Any,
     *,
     entity: str | None = None,
     width: int = 40,
@@ -472,8 +406,10 @@ def kwic(
     """Keyword in context: every mention with the words around it and its sentence.
 
     Args:
-        mentions: from :func:`resolve_mentions`.
-        annotations: the tables the mentions came from (for document and sentence text).
+        mentions: canonical mentions (``Tables.name_mentions()`` of
+            :class:`analysis.pipeline.Tables`).
+        tables: the tables the mentions came from, for the document and sentence text (any
+            object with ``texts`` and a ``sentences`` table).
         entity: keep only this canonical entity.
         width: characters of context on each side.
 
@@ -482,8 +418,8 @@ def kwic(
     """
     if entity is not None:
         mentions = mentions[mentions["entity"] == entity]
-    texts = annotations.texts
-    sentences = annotations.sentences.set_index(["doc_id", "sent_id"])["text"]
+    texts = tables.texts
+    sentences = tables.sentences.set_index(["doc_id", "sent_id"])["text"]
     rows = []
     for m in mentions.itertuples(index=False):
         text = texts[m.doc_id]
@@ -516,64 +452,3 @@ def kwic(
         "sentence",
     ]
     return pd.DataFrame(rows, columns=columns)
-
-
-# --- command line -----------------------------------------------------------------------------
-
-
-def add_cli(commands) -> None:
-    from analysis.cli import add_corpus_argument
-
-    parser = commands.add_parser(
-        "entities",
-        help="count canonical entities in a corpus",
-        description="Count canonical entities (aliases, nicknames and metonyms merged).",
-    )
-    add_corpus_argument(parser)
-    parser.add_argument("--top", type=int, default=None, help="only the N most frequent")
-    parser.add_argument("--format", choices=["table", "csv", "json"], default="table")
-    parser.add_argument("--model", default=None, help="spaCy model package or path")
-    parser.add_argument(
-        "--labels", default=",".join(DEFAULT_LABELS), help="comma-separated entity labels"
-    )
-    parser.add_argument(
-        "--no-metonyms",
-        dest="metonyms",
-        action="store_false",
-        help="count Moscow as Moscow, not as Russia",
-    )
-    parser.add_argument("--by-document", action="store_true", help="one row per document")
-    parser.set_defaults(run=_run_cli)
-
-
-def _run_cli(args) -> int:
-    from analysis import engine
-    from analysis.annotate import DEFAULT_MODEL
-    from analysis.cli import corpus_documents
-    from analysis.tables import Settings
-
-    documents = corpus_documents(args)
-    # The table store: nothing is parsed when `analysis annotate` has run on the corpus.
-    settings = Settings(model=args.model or DEFAULT_MODEL, metonyms=args.metonyms)
-    tables = engine.load(documents, settings, only=["entity_mentions"])
-    labels = [label.strip() for label in args.labels.split(",") if label.strip()]
-    mentions = tables.name_mentions(labels)
-    table = entity_frequencies(mentions, by_document=args.by_document)
-    if args.top is not None:
-        table = (
-            table.groupby("doc_id", sort=False).head(args.top)
-            if args.by_document
-            else table.head(args.top)
-        )
-    if args.format == "json":
-        records = [
-            {**row, "aliases": row["aliases"].split("; ")}
-            for row in table.to_dict(orient="records")
-        ]
-        json.dump(records, sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
-    elif args.format == "csv":
-        table.to_csv(sys.stdout, index=False, lineterminator="\n")
-    else:
-        sys.stdout.write(table.to_string(index=False) + "\n")
-    return 0

@@ -2,19 +2,18 @@
 
 The scorer is a pure function over two tables (gold and predicted attributions, spans as lists of
 ``[start, end]`` character offsets), so any extractor can be measured with it: the package's own
-:func:`analysis.attribution.attribute` from the command line, or a baseline from a script.
+:func:`pipeline_attributions` (what ``analysis evaluate attribution`` scores), or a baseline from a
+script.
 Sentiment is scored the same way: targeted polarity against NewsMTSC's labels, sentence scores
 against the mean human ratings of VADER's NYT snippets.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import math
 import os
 import re
-import sys
 import unicodedata
 import warnings
 from collections import Counter
@@ -26,6 +25,10 @@ import pandas as pd
 
 from analysis.corpus import Document, load_corpus
 from analysis.errors import AnalysisError
+from analysis.parsing import load_model, parse
+from analysis.pipeline import Settings, load
+from analysis.schema import DEFAULT_MODEL, KINDS
+from analysis.sentiment import polarity_of, target_sentiment, vader_scores
 
 __all__ = [
     "GOLD_COLUMNS",
@@ -38,6 +41,7 @@ __all__ = [
     "format_scores",
     "format_sentiment_scores",
     "gold_corpus",
+    "pipeline_attributions",
     "predict_attributions",
     "predict_newsmtsc",
     "quotation_kind",
@@ -70,7 +74,6 @@ GOLD_COLUMNS = [
 PREDICTION_COLUMNS = ["doc_id", "kind", "source", "cue", "content"]
 #: A predicted and a gold content span match when their characters' Jaccard index reaches this.
 JACCARD_THRESHOLD = 0.5
-KINDS = ("direct", "partial", "indirect")
 ROLES = ("source", "cue", "content")
 PIECE_SEPARATOR = " … "
 
@@ -615,6 +618,17 @@ def _stripped(span: Span, text: str) -> Span:
 # --- running an extractor ----------------------------------------------------------------------
 
 
+def pipeline_attributions(
+    documents: Sequence[Document],
+    settings: Settings | None = None,
+    *,
+    cache_dir: str | os.PathLike[str] | None = None,
+) -> pd.DataFrame:
+    """The package's attributions of ``documents``, as users get them: through the pipeline
+    (:func:`analysis.pipeline.load`; what is already in the store is not analysed again)."""
+    return load(documents, settings, cache_dir=cache_dir, only=["attributions"]).attributions
+
+
 def predict_attributions(
     documents: Sequence[Document],
     extract: Callable[[Sequence[Document]], pd.DataFrame],
@@ -626,7 +640,7 @@ def predict_attributions(
     Args:
         documents: the corpus.
         extract: takes a list of documents, returns their attributions (the
-            :func:`analysis.attribution.attribute` table, or any table with
+            :func:`pipeline_attributions` table, or any table with
             :data:`PREDICTION_COLUMNS`).
         batch: first try all documents in one call, and only when that raises run them one by
             one to find the failing ones; ``False`` runs them one by one from the start.
@@ -795,18 +809,10 @@ def predict_newsmtsc(
         method, and ``baseline_compound`` and ``baseline`` (VADER's compound score of the whole
         sentence and its polarity at the ±0.05 thresholds, whatever the target).
     """
-    from analysis.annotate import DEFAULT_MODEL, load_model
-    from analysis.sentiment import polarity_of, target_sentiment, vader_scores
-
     nlp = load_model(model or DEFAULT_MODEL)
     sentences = targets.drop_duplicates("sentence_id")
-    docs = dict(
-        zip(
-            sentences["sentence_id"],
-            nlp.pipe(sentences["sentence"], batch_size=batch_size),
-            strict=True,
-        )
-    )
+    items = list(zip(sentences["sentence_id"], sentences["sentence"], strict=True))
+    docs = {key: doc for key, doc, _ in parse(nlp, items, batch_size=batch_size)}
     results = [
         target_sentiment(docs[t.sentence_id], t.start, t.end, method=method)
         for t in targets.itertuples(index=False)
@@ -896,8 +902,6 @@ def read_vader_nyt(path: str | os.PathLike[str]) -> pd.DataFrame:
 
 def score_vader_nyt(snippets: pd.DataFrame) -> dict[str, object]:
     """Pearson r between VADER's compound score of each snippet and the human mean rating."""
-    from analysis.sentiment import vader_scores
-
     compounds = [vader_scores(text)[0] for text in snippets["text"]]
     return {
         "snippets": len(snippets),
@@ -947,132 +951,3 @@ def format_sentiment_scores(scores: Mapping[str, object]) -> str:
             f"{nyt['pearson_r']:.3f} (sentence VADER compound vs human mean)"
         )
     return "\n".join(lines) + "\n"
-
-
-# --- command line ------------------------------------------------------------------------------
-
-
-def add_cli(commands: argparse._SubParsersAction) -> None:
-    """Register ``analysis evaluate attribution``; other evaluations become sibling tasks."""
-    evaluate = commands.add_parser(
-        "evaluate",
-        help="score an analysis against human annotations",
-        description="Score an analysis against human annotations.",
-    )
-    tasks = evaluate.add_subparsers(dest="evaluate_command", required=True, metavar="TASK")
-
-    attribution = tasks.add_parser(
-        "attribution",
-        help="score attribution extraction against brat gold spans (PolNeAR)",
-        description=(
-            "Extract attributions from the annotated articles and score content spans "
-            f"(overlap: Jaccard >= {JACCARD_THRESHOLD}; exact: ignoring quote marks, whitespace "
-            "and punctuation at the ends), source and cue, overall and for direct quotations."
-        ),
-    )
-    attribution.add_argument(
-        "--brat",
-        type=Path,
-        required=True,
-        metavar="DIR",
-        help="folder of <article>_<annotator>.ann files, or the split folder holding attributions/",
-    )
-    attribution.add_argument(
-        "--text",
-        type=Path,
-        default=None,
-        metavar="DIR",
-        help="folder of <article>.txt files (default: DIR/../text)",
-    )
-    attribution.add_argument(
-        "--output", type=Path, default=None, metavar="FILE", help="also write the scores as JSON"
-    )
-    attribution.add_argument("--model", default=None, help="spaCy model package or path")
-    attribution.set_defaults(run=_run_attribution)
-    _add_sentiment_cli(tasks)
-
-
-def _run_attribution(args: argparse.Namespace) -> int:
-    from analysis.annotate import DEFAULT_MODEL
-    from analysis.attribution import attribute
-
-    # On the command line a relative path means the working directory, as in any shell tool.
-    gold, documents = gold_corpus(
-        args.brat.absolute(), args.text.absolute() if args.text is not None else None
-    )
-    model = args.model or DEFAULT_MODEL
-    predicted, failures = predict_attributions(documents, lambda docs: attribute(docs, model=model))
-    scores = score_attributions(
-        gold, predicted, texts={doc.id: doc.text for doc in documents}, failures=failures
-    )
-    scores = {"system": f"analysis.attribution.attribute (model {model})", **scores}
-    sys.stdout.write(format_scores(scores))
-    if args.output is not None:
-        write_scores(scores, args.output.absolute())
-    return 0
-
-
-def _add_sentiment_cli(tasks: argparse._SubParsersAction) -> None:
-    sentiment = tasks.add_parser(
-        "sentiment",
-        help="score sentiment against human judgements (NewsMTSC targets, VADER NYT snippets)",
-        description=(
-            "Score targeted sentiment on a NewsMTSC file (macro-F1 and accuracy over negative, "
-            "neutral and positive, against the sentence-level VADER baseline with thresholds "
-            "±0.05), and/or sentence sentiment on VADER's NYT snippets (Pearson r of VADER's "
-            "compound score with the mean human rating)."
-        ),
-    )
-    sentiment.add_argument(
-        "--newsmtsc", type=Path, default=None, metavar="FILE", help="a NewsMTSC .jsonl file"
-    )
-    sentiment.add_argument(
-        "--vader-nyt",
-        type=Path,
-        default=None,
-        metavar="FILE",
-        help="nytEditorialSnippets_GroundTruth.txt (id, mean rating, text; tab-separated)",
-    )
-    sentiment.add_argument(
-        "--method",
-        choices=("model", "lexicon"),
-        default="model",
-        help="targeted method: the trained model (default) or the syntax-scoped lexicon",
-    )
-    sentiment.add_argument(
-        "--predictions",
-        type=Path,
-        default=None,
-        metavar="FILE",
-        help="write one JSON line per NewsMTSC target: primary_gid, from, to, polarity (-1/0/1)",
-    )
-    sentiment.add_argument(
-        "--output", type=Path, default=None, metavar="FILE", help="also write the scores as JSON"
-    )
-    sentiment.add_argument("--model", default=None, help="spaCy model package or path")
-    sentiment.set_defaults(run=_run_sentiment)
-
-
-def _run_sentiment(args: argparse.Namespace) -> int:
-    if args.newsmtsc is None and args.vader_nyt is None:
-        raise AnalysisError("give --newsmtsc FILE, --vader-nyt FILE or both")
-    if args.predictions is not None and args.newsmtsc is None:
-        raise AnalysisError("--predictions needs --newsmtsc")
-    scores: dict[str, object] = {}
-    if args.newsmtsc is not None:
-        targets = read_newsmtsc(args.newsmtsc.absolute())
-        predictions = predict_newsmtsc(targets, method=args.method, model=args.model)
-        scores["newsmtsc"] = {
-            "file": args.newsmtsc.name,
-            "method": args.method,
-            **score_newsmtsc(predictions),
-        }
-        if args.predictions is not None:
-            write_newsmtsc_predictions(predictions, args.predictions.absolute())
-    if args.vader_nyt is not None:
-        snippets = read_vader_nyt(args.vader_nyt.absolute())
-        scores["vader_nyt"] = {"file": args.vader_nyt.name, **score_vader_nyt(snippets)}
-    sys.stdout.write(format_sentiment_scores(scores))
-    if args.output is not None:
-        write_scores(scores, args.output.absolute())
-    return 0

@@ -6,13 +6,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-_PACKAGE_DIR = Path(__file__).resolve().parent
-DATA_DIR = _PACKAGE_DIR / "data"
+PACKAGE_DIR = Path(__file__).resolve().parent
+DATA_DIR = PACKAGE_DIR / "data"
 
 
 def _find_project_root() -> Path:
     # Editable install (the project's own .venv): src/analysis -> project root.
-    candidate = _PACKAGE_DIR.parents[1]
+    candidate = PACKAGE_DIR.parents[1]
     if (candidate / "pyproject.toml").is_file() and (candidate / "notebooks").is_dir():
         return candidate
     # Installed elsewhere: fall back to the working directory.

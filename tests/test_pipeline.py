@@ -1,5 +1,5 @@
-"""The engine and the store: the same tables whatever runs the analysis, and equal to what each
-analysis module computes on its own."""
+"""The pipeline: the same tables whatever runs the analysis, two cache layers (parses by model,
+tables by code, data and settings), resumable runs."""
 
 from __future__ import annotations
 
@@ -10,15 +10,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import engine, store
-from analysis.annotate import annotate
-from analysis.attribution import attribute_corpus
-from analysis.compare import corpus_tables
 from analysis.corpus import load_corpus
-from analysis.entities import resolve_mentions
 from analysis.errors import AnalysisError
-from analysis.sentiment import entity_mention_sentiment, sentence_sentiment, with_polarity
-from analysis.tables import TABLE_COLUMNS, Settings
+from analysis.parsing import ParseCache
+from analysis.pipeline import Settings, engine, settings, store
+from analysis.schema import SENTENCE_COLUMNS, TABLE_COLUMNS
+from analysis.sentiment import sentence_sentiment, with_polarity
 
 COMPARE_CORPUS = Path(__file__).parent / "data" / "compare_corpus"
 
@@ -68,36 +65,53 @@ def test_local_processes_and_dask_give_identical_tables(corpus, local_one, tmp_p
         assert parts and all((p / store.SUCCESS).is_file() for p in parts)
 
 
-def test_stored_tables_equal_each_analysis_run_on_its_own(corpus, local_one):
+def test_a_code_change_reanalyses_from_the_cached_parse(corpus, local_one, monkeypatch):
     tables, cache = local_one
-    annotations = annotate(corpus, cache_dir=cache)
-    pd.testing.assert_frame_equal(tables.documents, annotations.documents)
-    pd.testing.assert_frame_equal(tables.annotations.sentences, annotations.sentences)
-    pd.testing.assert_frame_equal(tables.mentions, annotations.mentions)
-    # resolve_mentions sorts by document id; the store keeps corpus order.
-    resolved = resolve_mentions(annotations, labels=None)
-    by_id = tables.entity_mentions.sort_values(["doc_id", "start_char", "end_char"], kind="stable")
-    pd.testing.assert_frame_equal(by_id.reset_index(drop=True), resolved)
-    attributions = attribute_corpus(corpus, cache_dir=cache)
-    pd.testing.assert_frame_equal(tables.attributions, attributions.attributions)
-    pd.testing.assert_frame_equal(tables.quoted_terms, attributions.quoted_terms, check_dtype=False)
-    scored = sentence_sentiment(annotations.sentences, positive=0.3, negative=-0.2)
+    before = store.root(Settings(), cache)
+    monkeypatch.setattr(settings, "code_digest", lambda: "edited analysis code")
+    assert store.root(Settings(), cache) != before
+    run = engine.analyse(corpus, cache_dir=cache)
+    # Every table computed again, no text parsed again: the parses came from the parse cache.
+    assert (run.analysed, run.parsed, run.cached) == (len(corpus), 0, 0)
+    _assert_same(tables, store.read(corpus, Settings(), cache_dir=cache))
+
+
+def test_parsing_without_the_parse_cache_gives_the_same_tables(corpus, local_one, tmp_path):
+    tables, _ = local_one
+    run = engine.analyse(corpus, cache_dir=tmp_path, cache_parses=False)
+    assert run.parsed == run.analysed == len(corpus)
+    assert not (tmp_path / "parses").exists()
+    _assert_same(tables, store.read(corpus, Settings(), cache_dir=tmp_path))
+
+
+def test_the_first_run_fills_the_parse_cache(corpus, local_one):
+    _, cache = local_one
+    parses = ParseCache.of(Settings().model, cache)
+    assert len(list(parses.folder.rglob("*.spacy"))) == len(corpus)
+
+
+def test_the_code_digest_covers_the_analyses_not_the_views():
+    modules = settings.code_modules()
+    for module in ("analysis.attribution", "analysis.entities", "analysis.sentiment"):
+        assert module in modules
+    for module in ("analysis.pipeline.analyser", "analysis.parsing", "analysis.words"):
+        assert module in modules
+    assert not any(m.startswith(("analysis.cli", "analysis.report")) for m in modules)
+    assert "analysis.compare" not in modules and "analysis.plots" not in modules
+    assert len(settings.code_digest()) == 64
+
+
+def test_sentence_scores_are_vader_with_polarity_thresholds(local_one):
+    tables, _ = local_one
+    scored = sentence_sentiment(tables.sentences[SENTENCE_COLUMNS], positive=0.3, negative=-0.2)
     pd.testing.assert_frame_equal(tables.sentences, scored.drop(columns="polarity"))
     polarity = with_polarity(tables.sentences, positive=0.3, negative=-0.2)
     pd.testing.assert_frame_equal(polarity, scored)
-    pd.testing.assert_frame_equal(
-        tables.mention_sentiment, entity_mention_sentiment(corpus, cache_dir=cache)
-    )
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        compared = corpus_tables(corpus, cache_dir=cache, sentiment=False)
-    pd.testing.assert_frame_equal(tables.words, compared.words)
-    pd.testing.assert_frame_equal(tables.terms, compared.terms)
 
 
 def test_a_run_resumes_after_an_interruption(corpus, tmp_path):
     first = engine.analyse(corpus[:4], cache_dir=tmp_path)
-    assert (first.analysed, first.cached) == (4, 0)
+    assert (first.analysed, first.cached, first.parsed) == (4, 0, 4)
     # What an interrupted run leaves: a partition folder still under its temporary name.
     folder = store.root(Settings(), tmp_path)
     done = next(folder.glob("part-*"))
@@ -186,3 +200,16 @@ def test_a_failed_partition_leaves_nothing_behind(tmp_path):
         raise RuntimeError("worker died")
     assert list(tmp_path.iterdir()) == []
     assert store.index(tmp_path) == {}
+
+
+def test_annotate_command_resumes_from_the_store(tmp_path):
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-m", "analysis", "annotate", "--cache-dir", str(tmp_path)]
+    first = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    second = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    assert "1 document: 1 analysed (" in first and "0 read from the store" in first
+    assert "1 parsed, the rest from the parse cache" in first
+    assert "1 document: 0 analysed (0 words, 0 partitions; 0 parsed" in second
+    assert "1 read from the store" in second

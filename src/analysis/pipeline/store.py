@@ -1,8 +1,8 @@
 """The analysed-corpus store: every table of every document, in Parquet partitions.
 
-``analysis annotate`` (:mod:`analysis.engine`) parses documents and runs every analysis on them
-(:mod:`analysis.tables`) in partitions of a few hundred documents; each partition writes one
-Parquet file per table into a folder of its own::
+``analysis annotate`` (:mod:`analysis.pipeline.engine`) parses documents and runs every analysis
+on them (:mod:`analysis.pipeline.analyser`) in partitions of a few hundred documents; each
+partition writes one Parquet file per table into a folder of its own::
 
     <cache>/tables/<settings key>/part-<id>/documents.parquet
                                             sentences.parquet
@@ -31,29 +31,26 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from analysis import paths
-from analysis.annotate import SENTENCE_COLUMNS, Annotations
 from analysis.corpus import Document, documents_table, text_hash
-from analysis.tables import TABLE_COLUMNS, Settings
+from analysis.entities import DEFAULT_LABELS
+from analysis.pipeline.settings import Settings
+from analysis.schema import TABLE_COLUMNS, column_types
 
 SUCCESS = "_SUCCESS"
 
-_INTEGER = {"sent_id", "start_char", "end_char", "n_words", "n_sentences", "polarity", "ngram"}
-_FLOAT = {"compound", "positive", "negative", "neutral", "score"}
-# Lists of [start, end] character spans, stored as JSON text: one plain type for every engine.
-_JSON = {"source", "cue", "content"}
+# Spans (lists of [start, end] character offsets) are stored as JSON text: one plain type for
+# every engine.
+_ARROW_TYPES = {"str": pa.string(), "int": pa.int64(), "float": pa.float64(), "spans": pa.string()}
 
-
-def _type(column: str) -> pa.DataType:
-    if column in _INTEGER:
-        return pa.int64()
-    if column in _FLOAT:
-        return pa.float64()
-    return pa.string()
-
-
+#: The Parquet schema of every table, from :mod:`analysis.schema`.
 SCHEMAS: dict[str, pa.Schema] = {
-    name: pa.schema([(column, _type(column)) for column in columns])
-    for name, columns in TABLE_COLUMNS.items()
+    name: pa.schema([(column, _ARROW_TYPES[kind]) for column, kind in column_types(name).items()])
+    for name in TABLE_COLUMNS
+}
+#: The columns of each table that hold spans.
+_SPANS: dict[str, list[str]] = {
+    name: [column for column, kind in column_types(name).items() if kind == "spans"]
+    for name in TABLE_COLUMNS
 }
 
 
@@ -71,7 +68,7 @@ def _arrow_table(name: str, rows: Sequence[tuple]) -> pa.Table:
     columns = list(zip(*rows, strict=True)) if rows else [[] for _ in schema]
     arrays = []
     for field, values in zip(schema, columns, strict=True):
-        if field.name in _JSON:
+        if field.name in _SPANS[name]:
             values = [json.dumps(v) for v in values]
         arrays.append(pa.array(values, type=field.type))
     return pa.Table.from_arrays(arrays, schema=schema)
@@ -99,7 +96,7 @@ class PartitionWriter:
 
     def write(self, tables: dict[str, list[tuple]]) -> None:
         """Append rows (keyed by text hash) to every table in
-        :data:`analysis.tables.TABLE_COLUMNS`."""
+        :data:`analysis.schema.TABLE_COLUMNS`."""
         for name, writer in self.writers.items():
             writer.write_table(_arrow_table(name, tables[name]))
         self.hashes.extend(row[0] for row in tables["documents"])
@@ -154,16 +151,16 @@ class Tables(NamedTuple):
         sentences: ``doc_id, sent_id, start_char, end_char, text`` and VADER's ``compound,
             positive, negative, neutral`` (add a polarity with
             :func:`analysis.sentiment.with_polarity`).
-        mentions: the model's entity mentions (:data:`analysis.annotate.MENTION_COLUMNS`).
+        mentions: the model's entity mentions (:class:`analysis.schema.MentionRow`).
         entity_mentions: canonical mentions of every name label
-            (:func:`analysis.entities.resolve_mentions` with ``labels=None``).
-        attributions: :data:`analysis.attribution.ATTRIBUTION_COLUMNS` (spans as lists).
-        quoted_terms: :data:`analysis.attribution.QUOTED_TERM_COLUMNS`.
+            (:class:`analysis.schema.EntityMentionRow`).
+        attributions: :class:`analysis.schema.AttributionRow` (spans as lists).
+        quoted_terms: :class:`analysis.schema.QuotedTermRow`.
         mention_sentiment: targeted sentiment of every canonical mention
-            (:data:`analysis.sentiment.TARGET_COLUMNS`).
-        words: one row per word (:data:`analysis.compare.WORD_COLUMNS`).
-        terms: unigrams and bigrams compared (:data:`analysis.compare.TERM_COLUMNS`).
-        texts: document id -> text.
+            (:class:`analysis.schema.TargetRow`).
+        words: one row per word (:class:`analysis.schema.WordRow`).
+        terms: unigrams and bigrams compared (:class:`analysis.schema.TermRow`).
+        texts: document id -> text, which every offset indexes into.
     """
 
     documents: pd.DataFrame
@@ -177,29 +174,11 @@ class Tables(NamedTuple):
     terms: pd.DataFrame
     texts: dict[str, str]
 
-    @property
-    def annotations(self) -> Annotations:
-        """The parse tables, as :func:`analysis.annotate.annotate` gives them."""
-        return Annotations(
-            self.documents, self.sentences[SENTENCE_COLUMNS], self.mentions, self.texts
-        )
-
     def name_mentions(self, labels: Sequence[str] | None = None) -> pd.DataFrame:
         """Canonical mentions whose label is one of ``labels`` (default: the name labels of
-        :data:`analysis.entities.DEFAULT_LABELS`), as :func:`analysis.entities.resolve_mentions`
-        gives them."""
-        from analysis.entities import DEFAULT_LABELS
-
+        :data:`analysis.entities.DEFAULT_LABELS`)."""
         keep = self.entity_mentions["label"].isin(labels or DEFAULT_LABELS)
         return self.entity_mentions[keep].reset_index(drop=True)
-
-    def corpus_tables(self):
-        """What :func:`analysis.compare.compare` reads (its ``tables`` argument)."""
-        from analysis.compare import CorpusTables
-
-        return CorpusTables(
-            self.words, self.terms, self.name_mentions(), self.attributions, self.mention_sentiment
-        )
 
 
 def _read_table(name: str, parts: Sequence[Path], ids: pd.DataFrame) -> pd.DataFrame:
@@ -212,7 +191,7 @@ def _read_table(name: str, parts: Sequence[Path], ids: pd.DataFrame) -> pd.DataF
     frame["_row"] = range(len(frame))
     frame = frame.merge(ids, on="_hash", how="inner", sort=False)
     frame = frame.sort_values(["_order", "_row"], kind="stable").reset_index(drop=True)
-    for column in _JSON & set(columns):
+    for column in _SPANS[name]:
         frame[column] = [json.loads(value) for value in frame[column]]
     return frame[columns]
 
@@ -225,7 +204,7 @@ def read(
     only: Sequence[str] | None = None,
 ) -> Tables:
     """The tables of ``documents`` from the store; every document must have been analysed
-    (see :func:`analysis.engine.analyse`, which calls this when it is done).
+    (see :func:`analysis.pipeline.engine.analyse`, which calls this when it is done).
 
     Args:
         documents: the corpus.

@@ -2,9 +2,15 @@
 
 The unit of work is a partition: a list of ``(text hash, text)`` pairs. Whoever runs it (this
 process, a local worker process, a Dask worker) loads the spaCy model once per process, parses the
-partition with ``nlp.pipe``, runs every analysis on each ``Doc`` as it comes out
-(:class:`analysis.tables.Analyser`) and writes the partition's tables to Parquet
-(:class:`analysis.store.PartitionWriter`) a batch at a time. Nothing but counts travels back, so
+partition with ``nlp.pipe`` or reads its parses from the parse cache
+(:class:`analysis.parsing.ParseCache`), runs every analysis on each ``Doc`` as it comes out
+(:class:`analysis.pipeline.analyser.Analyser`) and writes the partition's tables to Parquet
+(:class:`analysis.pipeline.store.PartitionWriter`) a batch at a time.
+
+Two cache layers: the parse, per text hash and model; the tables, per text hash under
+:meth:`analysis.pipeline.settings.Settings.key`, which covers the analysis code, the data files and
+the settings. A change of code or data re-analyses from the cached parses without parsing again;
+a change of model parses again. Nothing but counts travels back, so
 the process that drives the run holds no parse and no table, whatever the size of the corpus, and
 a worker holds one batch of ``Doc`` objects and rows.
 
@@ -31,11 +37,13 @@ from typing import NamedTuple
 from spacy.training.batchers import minibatch_by_words
 from spacy.util import minibatch
 
-from analysis import store
-from analysis.annotate import DEFAULT_BATCH_SIZE, load_model
 from analysis.corpus import Document, text_hash
-from analysis.errors import AnalysisError, ModelError
-from analysis.tables import TABLE_COLUMNS, Analyser, Settings
+from analysis.errors import AnalysisError
+from analysis.parsing import ParseCache, check_length, load_model, parse
+from analysis.pipeline import store
+from analysis.pipeline.analyser import Analyser
+from analysis.pipeline.settings import Settings
+from analysis.schema import DEFAULT_BATCH_SIZE, TABLE_COLUMNS
 
 ENGINES = ("local", "dask")
 #: Most words in one ``nlp.pipe`` batch (:func:`batches`).
@@ -50,8 +58,10 @@ class Run(NamedTuple):
 
     Attributes:
         documents: documents in the corpus.
-        analysed: distinct texts parsed and analysed in this run.
+        analysed: distinct texts analysed in this run.
         cached: documents whose tables were already in the store.
+        parsed: texts parsed in this run; the other texts analysed read their parse from the
+            parse cache.
         words: words in the texts analysed in this run.
         partitions: partitions written in this run.
         seconds: wall-clock time of the run.
@@ -60,6 +70,7 @@ class Run(NamedTuple):
     documents: int
     analysed: int
     cached: int
+    parsed: int
     words: int
     partitions: int
     seconds: float
@@ -85,39 +96,50 @@ def batches(
         yield from minibatch(by_words, batch_size)
 
 
+class PartitionResult(NamedTuple):
+    """What :func:`analyse_partition` did: documents analysed, texts parsed, words."""
+
+    documents: int
+    parsed: int
+    words: int
+
+
 def analyse_partition(
     items: Sequence[tuple[str, str]],
     settings: Settings,
     folder: str,
     batch_size: int,
     batch_words: int = DEFAULT_BATCH_WORDS,
-) -> tuple[int, int]:
-    """Parse and analyse one partition and write its tables; runs wherever the engine sends it.
+    parses: str | None = None,
+) -> PartitionResult:
+    """Parse (or read the parses of) and analyse one partition and write its tables; runs
+    wherever the engine sends it.
 
     Args:
         items: ``(text hash, text)`` pairs.
         settings: the analysis settings (model, metonyms, ...).
-        folder: the store folder of these settings (:func:`analysis.store.root`).
+        folder: the store folder of these settings (:func:`analysis.pipeline.store.root`).
         batch_size: most documents per ``nlp.pipe`` batch.
         batch_words: most words per batch (see :func:`batches`).
-
-    Returns:
-        ``(documents, words)`` analysed.
+        parses: the parse cache folder of the model (:class:`analysis.parsing.ParseCache`);
+            None parses every text and caches nothing.
     """
     nlp = load_model(settings.model)
     analyser = _analyser(settings)
-    words = 0
+    cache = ParseCache(parses) if parses is not None else None
+    words = parsed = 0
     with store.PartitionWriter(Path(folder)) as writer:
         for batch in batches(items, batch_size, batch_words):
             rows: dict[str, list[tuple]] = {name: [] for name in TABLE_COLUMNS}
-            docs = nlp.pipe([text for _, text in batch], batch_size=len(batch))
-            for (key, text), doc in zip(batch, docs, strict=True):
-                for name, table_rows in analyser(Document(key, text, {}, key), doc).items():
+            texts = dict(batch)
+            for key, doc, fresh in parse(nlp, batch, cache=cache, batch_size=len(batch)):
+                parsed += fresh
+                for name, table_rows in analyser(Document(key, texts[key], {}, key), doc).items():
                     rows[name].extend(table_rows)
             writer.write(rows)
             words += sum(row[1] for row in rows["documents"])
             _release_memory()
-    return len(items), words
+    return PartitionResult(len(items), parsed, words)
 
 
 @functools.cache
@@ -182,16 +204,6 @@ def pending(
     return list(todo.items()), cached
 
 
-def _check_lengths(documents: Sequence[Document], settings: Settings) -> None:
-    limit = load_model(settings.model).max_length
-    for document in documents:
-        if len(document.text) > limit:
-            raise ModelError(
-                f"{document.source}: {len(document.text):,} characters, more than the model's "
-                f"limit of {limit:,}; split the document"
-            )
-
-
 def analyse(
     documents: Iterable[Document],
     settings: Settings | None = None,
@@ -202,19 +214,23 @@ def analyse(
     batch_words: int = DEFAULT_BATCH_WORDS,
     scheduler: str | None = None,
     cache_dir: str | os.PathLike[str] | None = None,
+    cache_parses: bool = True,
     progress: Callable[[int], None] | None = None,
 ) -> Run:
-    """Parse and analyse every document not yet in the store.
+    """Analyse every document not yet in the store, parsing what the parse cache does not hold.
 
     Args:
         documents: the corpus, e.g. from :func:`analysis.corpus.load_corpus`.
-        settings: model and analysis settings; default :class:`analysis.tables.Settings`.
+        settings: model and analysis settings; default
+            :class:`analysis.pipeline.settings.Settings`.
         engine: ``local`` or ``dask`` (see the module docstring).
         n_process: local worker processes, or the size of the ``LocalCluster`` Dask starts.
         batch_size: most documents per ``nlp.pipe`` batch.
         batch_words: most words per batch (a longer document is parsed on its own).
         scheduler: address of a running ``dask.distributed`` scheduler (``dask`` engine only).
-        cache_dir: the cache folder; default :func:`analysis.paths.cache_dir`.
+        cache_dir: the cache folder (tables and parses); default
+            :func:`analysis.paths.cache_dir`.
+        cache_parses: read and write the parse cache; False parses every text not in the store.
         progress: called with the number of documents each finished partition analysed.
 
     Raises:
@@ -237,9 +253,11 @@ def analyse(
     todo, cached = pending(documents, settings, cache_dir=cache_dir)
     folder = str(store.root(settings, cache_dir))
     if not todo:
-        return Run(len(documents), 0, cached, 0, 0, time.perf_counter() - started)
+        return Run(len(documents), 0, cached, 0, 0, 0, time.perf_counter() - started)
     # Only a long text needs the model's limit: the driver loads no model for the others.
-    _check_lengths([d for d in documents if len(d.text) > 100_000], settings)
+    for document in documents:
+        if len(document.text) > 100_000:
+            check_length(document, load_model(settings.model))
     workers = n_process if (engine == "dask" or n_process > 1) else 1
     parts = partition(todo, workers=workers)
     # A partial, not keywords: Dask's Client.map has a batch_size of its own.
@@ -249,6 +267,7 @@ def analyse(
         folder=folder,
         batch_size=batch_size,
         batch_words=batch_words,
+        parses=str(ParseCache.of(settings.model, cache_dir).folder) if cache_parses else None,
     )
     if engine == "dask":
         results = _run_dask(task, parts, n_process, scheduler, progress)
@@ -256,9 +275,10 @@ def analyse(
         results = _run_local(task, parts, n_process, progress)
     return Run(
         len(documents),
-        sum(n for n, _ in results),
+        sum(r.documents for r in results),
         cached,
-        sum(w for _, w in results),
+        sum(r.parsed for r in results),
+        sum(r.words for r in results),
         len(parts),
         time.perf_counter() - started,
     )
@@ -270,7 +290,7 @@ def _run_local(task, parts, n_process, progress):
         for part in parts:
             results.append(task(part))
             if progress:
-                progress(results[-1][0])
+                progress(results[-1].documents)
         return results
     import concurrent.futures
     import multiprocessing
@@ -283,7 +303,7 @@ def _run_local(task, parts, n_process, progress):
         futures = [pool.submit(task, part) for part in parts]
         for future in concurrent.futures.as_completed(futures):
             if progress:
-                progress(future.result()[0])
+                progress(future.result().documents)
         return [future.result() for future in futures]
 
 
@@ -302,7 +322,7 @@ def _run_dask(task, parts, n_process, scheduler, progress):
         futures = client.map(task, parts, pure=False)
         for future in as_completed(futures):
             if progress:
-                progress(future.result()[0])
+                progress(future.result().documents)
         return client.gather(futures)
     finally:
         client.close()
@@ -323,9 +343,10 @@ def load(
 
     Args:
         documents: the corpus.
-        settings: model and analysis settings; default :class:`analysis.tables.Settings`.
+        settings: model and analysis settings; default
+            :class:`analysis.pipeline.settings.Settings`.
         cache_dir: the cache folder; default :func:`analysis.paths.cache_dir`.
-        only: read just these tables (see :func:`analysis.store.read`).
+        only: read just these tables (see :func:`analysis.pipeline.store.read`).
     """
     documents = list(documents)
     settings = settings or Settings()

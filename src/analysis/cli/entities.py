@@ -1,0 +1,50 @@
+"""``analysis entities``: count canonical entities."""
+
+from __future__ import annotations
+
+import argparse
+
+from analysis.cli import options
+from analysis.entities import DEFAULT_LABELS, entity_frequencies
+from analysis.pipeline import load
+
+
+def add(commands: argparse._SubParsersAction) -> None:
+    """Register the command."""
+    parser = commands.add_parser(
+        "entities",
+        help="count canonical entities in a corpus",
+        description="Count canonical entities (aliases, nicknames and metonyms merged).",
+    )
+    options.add_analysis_options(parser)
+    parser.add_argument("--top", type=int, default=None, help="only the N most frequent")
+    options.add_format(parser)
+    parser.add_argument(
+        "--labels", default=",".join(DEFAULT_LABELS), help="comma-separated entity labels"
+    )
+    parser.add_argument("--by-document", action="store_true", help="one row per document")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Print the entity frequency table."""
+    # The table store: nothing is parsed when `analysis annotate` has run on the corpus.
+    tables = load(
+        options.documents(args),
+        options.settings(args),
+        only=["entity_mentions"],
+        **options.load_options(args),  # type: ignore[arg-type]
+    )
+    labels = [label.strip() for label in args.labels.split(",") if label.strip()]
+    table = entity_frequencies(tables.name_mentions(labels), by_document=args.by_document)
+    if args.top is not None:
+        table = (
+            table.groupby("doc_id", sort=False).head(args.top)
+            if args.by_document
+            else table.head(args.top)
+        )
+    records = [
+        {**row, "aliases": row["aliases"].split("; ")} for row in table.to_dict(orient="records")
+    ]
+    options.write_table(table, args.format, records=records)
+    return 0

@@ -1,0 +1,154 @@
+"""``analysis evaluate``: score the analyses against human annotations."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from analysis.cli import options
+from analysis.errors import AnalysisError
+from analysis.evaluate import (
+    JACCARD_THRESHOLD,
+    format_scores,
+    format_sentiment_scores,
+    gold_corpus,
+    pipeline_attributions,
+    predict_attributions,
+    predict_newsmtsc,
+    read_newsmtsc,
+    read_vader_nyt,
+    score_attributions,
+    score_newsmtsc,
+    score_vader_nyt,
+    write_newsmtsc_predictions,
+    write_scores,
+)
+from analysis.pipeline import Settings
+
+
+def add(commands: argparse._SubParsersAction) -> None:
+    """Register ``analysis evaluate attribution`` and ``analysis evaluate sentiment``."""
+    evaluate = commands.add_parser(
+        "evaluate",
+        help="score an analysis against human annotations",
+        description="Score an analysis against human annotations.",
+    )
+    tasks = evaluate.add_subparsers(dest="evaluate_command", required=True, metavar="TASK")
+
+    attribution = tasks.add_parser(
+        "attribution",
+        help="score attribution extraction against brat gold spans (PolNeAR)",
+        description=(
+            "Extract attributions from the annotated articles and score content spans "
+            f"(overlap: Jaccard >= {JACCARD_THRESHOLD}; exact: ignoring quote marks, whitespace "
+            "and punctuation at the ends), source and cue, overall and for direct quotations."
+        ),
+    )
+    attribution.add_argument(
+        "--brat",
+        type=Path,
+        required=True,
+        metavar="DIR",
+        help="folder of <article>_<annotator>.ann files, or the split folder holding attributions/",
+    )
+    attribution.add_argument(
+        "--text",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="folder of <article>.txt files (default: DIR/../text)",
+    )
+    attribution.add_argument(
+        "--output", type=Path, default=None, metavar="FILE", help="also write the scores as JSON"
+    )
+    options.add_model(attribution)
+    options.add_cache_dir(attribution)
+    attribution.set_defaults(run=_run_attribution)
+    _add_sentiment_cli(tasks)
+
+
+def _run_attribution(args: argparse.Namespace) -> int:
+    # On the command line a relative path means the working directory, as in any shell tool.
+    gold, documents = gold_corpus(
+        args.brat.absolute(), args.text.absolute() if args.text is not None else None
+    )
+    settings = Settings(model=args.model)
+    cache_dir = args.cache_dir.absolute() if args.cache_dir else None
+    predicted, failures = predict_attributions(
+        documents, lambda docs: pipeline_attributions(docs, settings, cache_dir=cache_dir)
+    )
+    scores = score_attributions(
+        gold, predicted, texts={doc.id: doc.text for doc in documents}, failures=failures
+    )
+    scores = {"system": f"analysis pipeline attributions (model {args.model})", **scores}
+    sys.stdout.write(format_scores(scores))
+    if args.output is not None:
+        write_scores(scores, args.output.absolute())
+    return 0
+
+
+def _add_sentiment_cli(tasks: argparse._SubParsersAction) -> None:
+    sentiment = tasks.add_parser(
+        "sentiment",
+        help="score sentiment against human judgements (NewsMTSC targets, VADER NYT snippets)",
+        description=(
+            "Score targeted sentiment on a NewsMTSC file (macro-F1 and accuracy over negative, "
+            "neutral and positive, against the sentence-level VADER baseline with thresholds "
+            "±0.05), and/or sentence sentiment on VADER's NYT snippets (Pearson r of VADER's "
+            "compound score with the mean human rating)."
+        ),
+    )
+    sentiment.add_argument(
+        "--newsmtsc", type=Path, default=None, metavar="FILE", help="a NewsMTSC .jsonl file"
+    )
+    sentiment.add_argument(
+        "--vader-nyt",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="nytEditorialSnippets_GroundTruth.txt (id, mean rating, text; tab-separated)",
+    )
+    sentiment.add_argument(
+        "--method",
+        choices=("model", "lexicon"),
+        default="model",
+        help="targeted method: the trained model (default) or the syntax-scoped lexicon",
+    )
+    sentiment.add_argument(
+        "--predictions",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="write one JSON line per NewsMTSC target: primary_gid, from, to, polarity (-1/0/1)",
+    )
+    sentiment.add_argument(
+        "--output", type=Path, default=None, metavar="FILE", help="also write the scores as JSON"
+    )
+    options.add_model(sentiment)
+    sentiment.set_defaults(run=_run_sentiment)
+
+
+def _run_sentiment(args: argparse.Namespace) -> int:
+    if args.newsmtsc is None and args.vader_nyt is None:
+        raise AnalysisError("give --newsmtsc FILE, --vader-nyt FILE or both")
+    if args.predictions is not None and args.newsmtsc is None:
+        raise AnalysisError("--predictions needs --newsmtsc")
+    scores: dict[str, object] = {}
+    if args.newsmtsc is not None:
+        targets = read_newsmtsc(args.newsmtsc.absolute())
+        predictions = predict_newsmtsc(targets, method=args.method, model=args.model)
+        scores["newsmtsc"] = {
+            "file": args.newsmtsc.name,
+            "method": args.method,
+            **score_newsmtsc(predictions),
+        }
+        if args.predictions is not None:
+            write_newsmtsc_predictions(predictions, args.predictions.absolute())
+    if args.vader_nyt is not None:
+        snippets = read_vader_nyt(args.vader_nyt.absolute())
+        scores["vader_nyt"] = {"file": args.vader_nyt.name, **score_vader_nyt(snippets)}
+    sys.stdout.write(format_sentiment_scores(scores))
+    if args.output is not None:
+        write_scores(scores, args.output.absolute())
+    return 0

@@ -1,0 +1,44 @@
+"""``analysis quotes``: who is quoted or reported, saying what."""
+
+from __future__ import annotations
+
+import argparse
+
+from analysis.cli import options
+from analysis.pipeline import load
+
+
+def add(commands: argparse._SubParsersAction) -> None:
+    """Register the command."""
+    parser = commands.add_parser(
+        "quotes",
+        help="who is quoted or reported, saying what",
+        description="Direct, partial and reported attributions, with speakers resolved.",
+    )
+    options.add_analysis_options(parser)
+    options.add_format(parser)
+    parser.add_argument("--cues", default=None, help="CSV of cue lemmas to use instead")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Print the attribution table."""
+    # The table store: nothing is parsed when `analysis annotate` has run on the corpus.
+    table = load(
+        options.documents(args),
+        options.settings(args),
+        only=["attributions"],
+        **options.load_options(args),  # type: ignore[arg-type]
+    ).attributions
+    keys = ["kind", "speaker", "via", "source", "cue", "content", "content_text"]
+    records = [
+        {"doc": row["doc_id"], **{key: row[key] for key in keys}}
+        for row in table.to_dict(orient="records")
+    ]
+    if args.format == "table":
+        columns = ["doc_id", "kind", "speaker", "via", "source_text", "cue_text", "content_text"]
+        table = table[columns].assign(
+            content_text=table["content_text"].str.slice(0, 70).str.replace("\n", " ")
+        )
+    options.write_table(table, args.format, records=records)
+    return 0

@@ -1,0 +1,144 @@
+"""``analysis report``: run notebooks into outputs/, write the manifest and the index page."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from analysis.paths import OUTPUTS_DIR, resolve_path
+from analysis.report import (
+    DEFAULT_CORPUS,
+    DEFAULT_KERNEL,
+    INDEX_NAME,
+    MANIFEST_NAME,
+    NotebookFailedError,
+    display_path,
+    parse_parameter_value,
+    run_notebook,
+    write_index,
+    write_manifest,
+)
+from analysis.schema import DEFAULT_MODEL
+
+
+def add(commands: argparse._SubParsersAction) -> None:
+    """Register ``analysis report run``, ``analysis report manifest`` and ``analysis report
+    index``."""
+    report = commands.add_parser(
+        "report",
+        help="run notebooks into outputs/, write outputs/manifest.json and outputs/index.html",
+        description=(
+            "Run notebooks with papermill and publish their outputs only when every cell "
+            "succeeded (run), record what produced the outputs (manifest), and write one page "
+            "that shows the manifest and links every output (index)."
+        ),
+    )
+    actions = report.add_subparsers(dest="report_command", required=True, metavar="ACTION")
+
+    run = actions.add_parser(
+        "run",
+        help="execute a notebook and publish its notebook, HTML, tables and figures",
+        description=(
+            "Execute NOTEBOOK with papermill (working directory: the project root) and, if "
+            "every cell succeeds, publish <stem>.ipynb, <stem>.html, tables/ and figures/ in "
+            "the outputs folder. On failure nothing is published and the exit code is 1."
+        ),
+    )
+    run.add_argument("notebook", metavar="NOTEBOOK", help="path to the .ipynb file")
+    _add_outputs_option(run)
+    run.add_argument(
+        "-p",
+        "--parameter",
+        nargs=2,
+        action="append",
+        default=[],
+        metavar=("NAME", "VALUE"),
+        dest="parameters",
+        help="set a notebook parameter; True/False/None and numbers are converted (as papermill)",
+    )
+    run.add_argument(
+        "-r",
+        "--raw-parameter",
+        nargs=2,
+        action="append",
+        default=[],
+        metavar=("NAME", "VALUE"),
+        dest="raw_parameters",
+        help="set a notebook parameter to VALUE as a string, unconverted",
+    )
+    run.add_argument(
+        "--kernel",
+        default=DEFAULT_KERNEL,
+        help=f"Jupyter kernel to run the notebook with (default: {DEFAULT_KERNEL})",
+    )
+    run.set_defaults(run=_run_command)
+
+    manifest = actions.add_parser(
+        "manifest",
+        help="write outputs/manifest.json (corpus, model, package versions, file checksums)",
+        description="Write <outputs>/manifest.json; the file is left untouched if unchanged.",
+    )
+    _add_outputs_option(manifest)
+    manifest.add_argument(
+        "--corpus",
+        default=DEFAULT_CORPUS,
+        help=f"the corpus the notebooks read (default: {DEFAULT_CORPUS})",
+    )
+    manifest.add_argument(
+        "--model",
+        default=DEFAULT_MODEL,
+        help=f"the spaCy model the notebooks used (default: {DEFAULT_MODEL})",
+    )
+    manifest.set_defaults(run=_manifest_command)
+
+    index = actions.add_parser(
+        "index",
+        help="write outputs/index.html: the manifest and a link to every output, on one page",
+        description=(
+            "Write <outputs>/index.html from <outputs>/manifest.json: a self-contained page "
+            "(no server, script or network needed) with the corpus, model, package versions, "
+            "one section per notebook with its parameters, figures and tables, and every "
+            "file's checksum. The file is left untouched if unchanged."
+        ),
+    )
+    _add_outputs_option(index)
+    index.set_defaults(run=_index_command)
+
+
+def _add_outputs_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--outputs",
+        default=str(OUTPUTS_DIR),
+        metavar="DIR",
+        help="the outputs folder (default: outputs/ in the project)",
+    )
+
+
+def _run_command(args: argparse.Namespace) -> int:
+    parameters = {name: parse_parameter_value(value) for name, value in args.parameters}
+    parameters.update(dict(args.raw_parameters))
+    try:
+        files = run_notebook(
+            args.notebook, outputs_dir=args.outputs, parameters=parameters, kernel=args.kernel
+        )
+    except NotebookFailedError as failure:
+        print(f"error: {failure.describe()}", file=sys.stderr)
+        print("error: nothing was published; earlier outputs are unchanged", file=sys.stderr)
+        return 1
+    published = [files.notebook, files.html, *files.data_files]
+    print("wrote " + ", ".join(display_path(path) for path in published))
+    return 0
+
+
+def _manifest_command(args: argparse.Namespace) -> int:
+    changed = write_manifest(outputs_dir=args.outputs, corpus=args.corpus, model=args.model)
+    path = display_path(resolve_path(args.outputs) / MANIFEST_NAME)
+    print(f"wrote {path}" if changed else f"{path} is up to date")
+    return 0
+
+
+def _index_command(args: argparse.Namespace) -> int:
+    changed = write_index(outputs_dir=args.outputs)
+    path = display_path(resolve_path(args.outputs) / INDEX_NAME)
+    print(f"wrote {path}" if changed else f"{path} is up to date")
+    return 0

@@ -1,0 +1,50 @@
+"""``analysis sentiment``: sentence sentiment, or sentiment toward each entity."""
+
+from __future__ import annotations
+
+import argparse
+
+from analysis.cli import options
+from analysis.errors import AnalysisError
+from analysis.pipeline import load
+from analysis.sentiment import METHODS, THRESHOLD, entity_sentiment, with_polarity
+
+
+def add(commands: argparse._SubParsersAction) -> None:
+    """Register the command."""
+    parser = commands.add_parser(
+        "sentiment",
+        help="sentence sentiment, or sentiment toward each entity",
+        description="VADER sentence sentiment (--by sentence) or targeted sentiment toward each "
+        "canonical entity, author and quoted voices apart (--by entity).",
+    )
+    options.add_analysis_options(parser)
+    parser.add_argument("--by", choices=["sentence", "entity"], default="entity")
+    options.add_format(parser)
+    parser.add_argument("--method", choices=list(METHODS), default="model")
+    parser.add_argument("--positive", type=float, default=THRESHOLD, help="sentence threshold")
+    parser.add_argument("--negative", type=float, default=-THRESHOLD, help="sentence threshold")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Print sentence or entity sentiment."""
+    if args.by == "sentence" and args.negative > args.positive:  # said before any parsing
+        raise AnalysisError(
+            f"negative threshold {args.negative} is above positive one {args.positive}"
+        )
+    documents = options.documents(args)
+    settings = options.settings(args, method=args.method)
+    # The table store: nothing is parsed when `analysis annotate` has run on the corpus.
+    only = ["sentences"] if args.by == "sentence" else ["mention_sentiment"]
+    tables = load(documents, settings, only=only, **options.load_options(args))  # type: ignore[arg-type]
+    if args.by == "sentence":
+        table = with_polarity(tables.sentences, positive=args.positive, negative=args.negative)
+    else:
+        table = entity_sentiment(tables.mention_sentiment)
+    if args.format == "table":
+        table = table.drop(columns=["sentences"], errors="ignore")
+        if "text" in table:
+            table = table.assign(text=table["text"].str.slice(0, 70))
+    options.write_table(table, args.format)
+    return 0

@@ -103,8 +103,10 @@ test-browser: report ## Open outputs/index.html in headless Chromium (apt-instal
 		$(SUDO) apt-get update && $(SUDO) apt-get install -y chromium; }
 	CHROMIUM='$(CHROMIUM)' $(BIN)/python -m pytest tests/test_browser.py
 
-lint: $(STAMP) ## Check the code with ruff
-	$(BIN)/ruff check src tests
+lint: $(STAMP) ## Check the code: ruff, the import layers (import-linter), the types (mypy)
+	$(BIN)/ruff check src tests scripts
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 # Jupyter refuses to start as root (e.g. in a container) unless told to.
 LAB_ARGS ?= $(if $(filter 0,$(shell id -u)),--allow-root)

@@ -4,7 +4,6 @@ tables by code, data and settings), resumable runs."""
 from __future__ import annotations
 
 import shutil
-import warnings
 from pathlib import Path
 
 import pandas as pd

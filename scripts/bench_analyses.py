@@ -3,9 +3,11 @@ alternating repeats.
 
 Builds a corpus of at least ``--words`` words from the seeds (and any extra folders of .txt files,
 e.g. PolNeAR's text/), parses it with ``nlp.pipe`` (one process, the model's full pipeline, as
-``analysis.annotate`` does), then runs on the same ``Doc`` objects what attribution adds: the
-sentence and mention tables, entity resolution for speakers and the extractor. Parse and
-attribution passes alternate, ``--repeats`` times; then targeted sentiment (the trained model, on
+:func:`analysis.parsing.parse` does), then runs on the same ``Doc`` objects what attribution adds:
+the sentence and mention rows (:func:`analysis.parsing.doc_tables`), entity resolution for
+speakers (:func:`analysis.entities.resolve_document`) and the extractor
+(:func:`analysis.attribution.extract`). Parse and attribution passes alternate, ``--repeats``
+times; then targeted sentiment (:func:`analysis.sentiment.targeted_rows`: the trained model, on
 every entity mention, voices from the attribution pass) on the same ``Doc`` objects; the medians
 and their ratios to parsing are printed.
 
@@ -19,10 +21,10 @@ import statistics
 import time
 import warnings
 
-from analysis.annotate import document_annotations, load_model
 from analysis.attribution import extract, load_cues
 from analysis.corpus import Document, load_corpus
-from analysis.entities import Knowledge, resolve_mentions
+from analysis.entities import Knowledge, resolve_document
+from analysis.parsing import doc_tables, load_model
 from analysis.sentiment import content_voices, load_sentiment_model, targeted_rows, vader_scores
 
 
@@ -47,9 +49,8 @@ def attribution_pass(corpus, docs, knowledge, cues) -> list:
     """Attribution rows and resolved mentions of every document (what sentiment reads)."""
     results = []
     for document, doc in zip(corpus, docs, strict=True):
-        resolved = resolve_mentions(
-            document_annotations(document, doc), labels=None, knowledge=knowledge
-        )
+        sentences, mentions = doc_tables(document, doc)
+        resolved = resolve_document(document, sentences, mentions, knowledge=knowledge)
         rows, _ = extract(doc, document.id, resolved, cues=cues)
         results.append((resolved, rows))
     return results

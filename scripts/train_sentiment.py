@@ -41,8 +41,9 @@ from collections import Counter
 from pathlib import Path
 
 from analysis import paths
-from analysis.annotate import DEFAULT_MODEL, load_model, model_info
 from analysis.evaluate import read_newsmtsc, score_polarity
+from analysis.parsing import load_model, model_info
+from analysis.schema import DEFAULT_MODEL
 from analysis.sentiment import (
     MODEL_FILE,
     MODEL_FORMAT,

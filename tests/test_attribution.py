@@ -7,7 +7,6 @@ import sys
 import pytest
 
 from analysis.attribution import (
-    attribute_corpus,
     find_quotes,
     kind_shares,
     quoted_words,
@@ -47,10 +46,10 @@ def test_quote_continues_into_the_next_paragraph():
     ]
 
 
-def test_odd_number_of_marks_does_not_raise(tmp_path):
+def test_odd_number_of_marks_does_not_raise(analyse):
     text = 'The mayor said "we will win. Nobody believed him.\n\nThe council "disagreed.'
-    attributions = attribute_corpus([Document("odd", text, {}, "odd.txt")], cache_dir=tmp_path)
-    assert len(attributions.attributions) >= 1
+    tables = analyse([Document("odd", text, {}, "odd.txt")])
+    assert len(tables.attributions) >= 1
 
 
 def test_quoted_words():
@@ -63,8 +62,8 @@ def test_quoted_words():
 
 
 @pytest.fixture(scope="module")
-def seed(tmp_path_factory):
-    return attribute_corpus(load_corpus(), cache_dir=tmp_path_factory.mktemp("cache"))
+def seed(seed_tables):
+    return seed_tables
 
 
 def test_seed_quotations(seed):
@@ -135,50 +134,49 @@ def test_seed_summaries(seed):
 # --- constructions, on small texts --------------------------------------------------------------
 
 
-def _attribute(text: str, tmp_path, **options):
-    result = attribute_corpus([Document("t", text, {}, "t.txt")], cache_dir=tmp_path, **options)
-    return result.attributions
+def _attribute(analyse, text: str, **settings):
+    return analyse(text, **settings).attributions
 
 
-def test_speaker_after_and_before_the_quote(tmp_path):
+def test_speaker_after_and_before_the_quote(analyse):
     text = (
         "“The budget is balanced,” Mayor Ann Lee said on Monday.\n\n"
         "Council member Bo Park replied: “It is not balanced at all.”"
     )
-    table = _attribute(text, tmp_path)
+    table = _attribute(analyse, text)
     assert table[["kind", "speaker"]].values.tolist() == [
         ["direct", "Ann Lee"],
         ["direct", "Bo Park"],
     ]
 
 
-def test_interrupted_quote_is_one_attribution(tmp_path):
+def test_interrupted_quote_is_one_attribution(analyse):
     text = "“We will appeal,” the lawyer Jo Sands said. “The ruling is wrong.”"
-    table = _attribute(text, tmp_path)
+    table = _attribute(analyse, text)
     assert len(table) == 1
     assert len(table.iloc[0]["content"]) == 2
 
 
-def test_according_to(tmp_path):
+def test_according_to(analyse):
     text = "According to the Daily Planet, the mayor will resign next week."
-    (row,) = _attribute(text, tmp_path).itertuples()
+    (row,) = _attribute(analyse, text).itertuples()
     assert row.cue_text == "According to"
     assert "Daily Planet" in row.source_text
     assert row.content_text.startswith("the mayor will resign")
 
 
-def test_pronoun_resolves_to_the_last_person(tmp_path):
+def test_pronoun_resolves_to_the_last_person(analyse):
     text = "Ann Lee visited the plant in Ohio. Later she said that the plant would stay open."
-    (row,) = _attribute(text, tmp_path).itertuples()
+    (row,) = _attribute(analyse, text).itertuples()
     assert (row.source_text, row.speaker) == ("she", "Ann Lee")
 
 
-def test_user_cue_file(tmp_path):
+def test_user_cue_file(analyse, tmp_path):
     text = "The senator Ann Lee opined that the plan would fail."
-    assert _attribute(text, tmp_path).empty
+    assert _attribute(analyse, text).empty
     cues = tmp_path / "cues.csv"
     cues.write_text("lemma,kind,object_content\nopine,speech,no\n", encoding="utf-8")
-    (row,) = _attribute(text, tmp_path, cues_file=cues).itertuples()
+    (row,) = _attribute(analyse, text, cues_file=str(cues)).itertuples()
     assert row.cue_text == "opined" and row.speaker == "Ann Lee"
 
 

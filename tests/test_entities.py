@@ -4,20 +4,22 @@ import json
 import re
 import subprocess
 import sys
+from typing import NamedTuple
 
 import pandas as pd
 import pytest
 
-from analysis import entities
-from analysis.annotate import MENTION_COLUMNS, SENTENCE_COLUMNS, Annotations
-from analysis.entities import Knowledge, entity_frequencies, kwic, resolve_mentions
+from analysis import entities, paths
+from analysis.corpus import Document, load_corpus
+from analysis.entities import DEFAULT_LABELS, Knowledge, entity_frequencies, kwic, resolve_document
+from analysis.schema import ENTITY_MENTION_COLUMNS, MentionRow
 
 # --- the seed article ---------------------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
-def seed_frequencies(seed_annotations):
-    return entity_frequencies(resolve_mentions(seed_annotations)).set_index("entity")
+def seed_frequencies(seed_tables):
+    return entity_frequencies(seed_tables.name_mentions()).set_index("entity")
 
 
 def test_seed_top_entities(seed_frequencies):
@@ -64,8 +66,9 @@ def test_seed_labels_are_corrected(seed_frequencies, entity, label):
     assert seed_frequencies.loc[entity, "label"] == label
 
 
-def test_seed_without_metonyms(seed_annotations):
-    table = entity_frequencies(resolve_mentions(seed_annotations, metonyms=False))
+def test_seed_without_metonyms(analyse):
+    tables = analyse(load_corpus(paths.SEEDS_DIR), metonyms=False)
+    table = entity_frequencies(tables.name_mentions())
     table = table.set_index("entity")
     assert table.loc["Kyiv", "label"] == "GPE"  # the model says PERSON
     assert table.loc["Kyiv", "count"] == 3
@@ -73,11 +76,11 @@ def test_seed_without_metonyms(seed_annotations):
     assert "Moscow" not in table.loc["Russia", "aliases"]
 
 
-def test_every_mention_is_traceable(seed_annotations):
-    mentions = resolve_mentions(seed_annotations)
-    contexts = kwic(mentions, seed_annotations)
+def test_every_mention_is_traceable(seed_tables):
+    mentions = seed_tables.name_mentions()
+    contexts = kwic(mentions, seed_tables)
     assert len(contexts) == len(mentions)
-    sentences = seed_annotations.sentences.set_index("sent_id")
+    sentences = seed_tables.sentences.set_index("sent_id")
     for row in contexts.itertuples():
         sentence = sentences.loc[row.sent_id]
         assert sentence.start_char <= row.start_char < row.end_char <= sentence.end_char
@@ -114,11 +117,20 @@ def test_cli_csv_and_table(tmp_path):
     assert len(csv_out.splitlines()) == 4
 
 
-# --- the mechanisms, on hand-made tables (no model) ---------------------------------------------
+# --- the mechanisms, on hand-made rows (no model) -----------------------------------------------
 
 
-def _annotations(text: str, ents: list[tuple[str, str]], *, descriptors=None) -> Annotations:
-    """Tables for one document whose model mentions are the first occurrences of ``ents``."""
+class _Parsed(NamedTuple):
+    """One document's rows as parsing gives them: sentence rows and the model's mention rows."""
+
+    document: Document
+    sentences: list[tuple]
+    mentions: list[MentionRow]
+
+
+def _parsed(text: str, ents: list[tuple[str, str]], *, descriptors=None) -> _Parsed:
+    """Rows of one document (one sentence) whose model mentions are the first occurrences of
+    ``ents``."""
     rows, taken = [], []
     for surface, label in ents:
         start = next(
@@ -128,40 +140,42 @@ def _annotations(text: str, ents: list[tuple[str, str]], *, descriptors=None) ->
         )
         taken.append((start, start + len(surface)))
         descriptor, relation = (descriptors or {}).get(surface, ("", ""))
-        rows.append(("d", 0, start, start + len(surface), surface, label, descriptor, relation))
-    return Annotations(
-        documents=pd.DataFrame({"doc_id": ["d"]}),
-        sentences=pd.DataFrame([("d", 0, 0, len(text), text)], columns=SENTENCE_COLUMNS),
-        mentions=pd.DataFrame(rows, columns=MENTION_COLUMNS),
-        texts={"d": text},
-    )
+        rows.append(
+            MentionRow("d", 0, start, start + len(surface), surface, label, descriptor, relation)
+        )
+    return _Parsed(Document("d", text, {}, "d.txt"), [("d", 0, 0, len(text), text)], rows)
 
 
 EMPTY = Knowledge(nickname_cues=("known as", "dubbed"))
 
 
-def _entities(annotations, knowledge=EMPTY, **options):
-    mentions = resolve_mentions(annotations, knowledge=knowledge, **options)
+def _entities(parsed: _Parsed, knowledge=EMPTY, *, labels=DEFAULT_LABELS, metonyms=True):
+    rows = resolve_document(
+        parsed.document, parsed.sentences, parsed.mentions, metonyms=metonyms, knowledge=knowledge
+    )
+    mentions = pd.DataFrame(rows, columns=ENTITY_MENTION_COLUMNS)
+    if labels is not None:
+        mentions = mentions[mentions["label"].isin(labels)].reset_index(drop=True)
     return mentions.groupby("entity")["text"].apply(list).to_dict(), mentions
 
 
 def test_short_name_merges_into_the_only_full_name():
     text = "Ann Lee spoke. Later Lee left."
-    merged, _ = _entities(_annotations(text, [("Ann Lee", "PERSON"), ("Lee", "PERSON")]))
+    merged, _ = _entities(_parsed(text, [("Ann Lee", "PERSON"), ("Lee", "PERSON")]))
     assert merged == {"Ann Lee": ["Ann Lee", "Lee"]}
 
 
 def test_ambiguous_short_name_is_left_alone():
     text = "Ann Lee and Bo Lee met. Lee left."
     ents = [("Ann Lee", "PERSON"), ("Bo Lee", "PERSON"), ("Lee", "PERSON")]
-    merged, _ = _entities(_annotations(text, ents))
+    merged, _ = _entities(_parsed(text, ents))
     assert merged["Lee"] == ["Lee"]
 
 
 def test_acronym_merges_into_the_name_it_spells():
     text = "The Daily Planet Herald (DPH) wrote. DPH said."
     ents = [("Daily Planet Herald", "ORG"), ("DPH", "ORG"), ("DPH", "ORG")]
-    merged, mentions = _entities(_annotations(text, ents))
+    merged, mentions = _entities(_parsed(text, ents))
     assert merged == {"Daily Planet Herald": ["Daily Planet Herald", "DPH", "DPH"]}
     assert set(mentions["resolution"]) == {"model", "acronym"}
 
@@ -169,7 +183,7 @@ def test_acronym_merges_into_the_name_it_spells():
 def test_nickname_counts_for_the_person_it_names():
     text = "Jo Park arrived. The man dubbed “Iron Fist” smiled, and “Iron Fist” spoke."
     ents = [("Jo Park", "PERSON"), ("Iron Fist", "WORK_OF_ART")]
-    merged, mentions = _entities(_annotations(text, ents))
+    merged, mentions = _entities(_parsed(text, ents))
     assert merged == {"Jo Park": ["Jo Park", "Iron Fist", "Iron Fist"]}
     assert mentions["label"].eq("PERSON").all()
 
@@ -177,9 +191,9 @@ def test_nickname_counts_for_the_person_it_names():
 def test_label_majority_and_descriptor_vote():
     text = "Max Ward won. Ward smiled. Ward left. The town of Dale grew."
     ents = [("Max Ward", "PERSON"), ("Ward", "ORG"), ("Ward", "PERSON"), ("Dale", "ORG")]
-    annotations = _annotations(text, ents, descriptors={"Dale": ("town", "of")})
+    parsed = _parsed(text, ents, descriptors={"Dale": ("town", "of")})
     knowledge = Knowledge(descriptors={"town": "GPE"})
-    _, mentions = _entities(annotations, knowledge)
+    _, mentions = _entities(parsed, knowledge)
     labels = mentions.groupby("entity")["label"].agg(set).to_dict()
     assert labels == {"Max Ward": {"PERSON"}, "Dale": {"GPE"}}
 
@@ -187,7 +201,7 @@ def test_label_majority_and_descriptor_vote():
 def test_missed_mentions_are_found_longest_first():
     text = "Zed Corp Plus rose. Zed Corp fell. Zed Corp Plus and Zed Corp, not Zed Corpus."
     ents = [("Zed Corp Plus", "ORG"), ("Zed Corp", "ORG")]
-    merged, mentions = _entities(_annotations(text, ents))
+    merged, mentions = _entities(_parsed(text, ents))
     assert merged == {"Zed Corp Plus": ["Zed Corp Plus"] * 2, "Zed Corp": ["Zed Corp"] * 2}
     assert (mentions["resolution"] == "propagated").sum() == 2
 
@@ -198,9 +212,9 @@ def test_metonym_switch_and_user_file(tmp_path):
     metonym_file = tmp_path / "metonyms.csv"
     metonym_file.write_text("name,label,refers_to,refers_to_label\nStrelsau,GPE,Ruritania,GPE\n")
     knowledge = Knowledge.load(metonyms_file=metonym_file)
-    merged, _ = _entities(_annotations(text, ents), knowledge)
+    merged, _ = _entities(_parsed(text, ents), knowledge)
     assert merged == {"Ruritania": ["Ruritania", "Strelsau"]}
-    merged, mentions = _entities(_annotations(text, ents), knowledge, metonyms=False)
+    merged, mentions = _entities(_parsed(text, ents), knowledge, metonyms=False)
     assert merged == {"Ruritania": ["Ruritania"], "Strelsau": ["Strelsau"]}
     assert mentions.set_index("text").loc["Strelsau", "label"] == "GPE"
 
@@ -208,7 +222,7 @@ def test_metonym_switch_and_user_file(tmp_path):
 def test_labels_filter_applies_to_resolved_labels():
     text = "Gamma Inc grew. Gamma Inc won. Gamma Inc hired."
     ents = [("Gamma Inc", "ORG"), ("Gamma Inc", "ORG"), ("Gamma Inc", "PRODUCT")]
-    _, mentions = _entities(_annotations(text, ents), labels=["ORG"])
+    _, mentions = _entities(_parsed(text, ents), labels=["ORG"])
     assert len(mentions) == 3
 
 
@@ -250,7 +264,7 @@ def test_packaged_knowledge_files_load():
 def test_surname_alone_is_found_for_the_one_full_name():
     text = "Maria Lopez spoke first. Later, Lopez left. Ann Lee and Bo Lee stayed; Lee waved."
     ents = [("Maria Lopez", "PERSON"), ("Ann Lee", "PERSON"), ("Bo Lee", "PERSON")]
-    merged, mentions = _entities(_annotations(text, ents))
+    merged, mentions = _entities(_parsed(text, ents))
     assert merged["Maria Lopez"] == ["Maria Lopez", "Lopez"]
     assert "Lee" not in mentions["text"].tolist()  # two full names end in Lee: left alone
 

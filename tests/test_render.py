@@ -9,7 +9,7 @@ import pytest
 from matplotlib.figure import Figure
 
 from analysis import paths, plots, render
-from analysis.attribution import attribute_corpus, speaker_table
+from analysis.attribution import speaker_table
 from analysis.corpus import Document, load_corpus
 
 matplotlib.use("Agg")
@@ -169,10 +169,9 @@ def test_output_is_deterministic():
 
 
 @pytest.fixture(scope="module")
-def seed(tmp_path_factory):
+def seed(seed_tables):
     documents = load_corpus(paths.SEEDS_DIR)
-    result = attribute_corpus(documents, cache_dir=tmp_path_factory.mktemp("parse-cache"))
-    return documents[0], result
+    return documents[0], (seed_tables.attributions, seed_tables.quoted_terms)
 
 
 def test_seed_every_content_is_highlighted(seed):

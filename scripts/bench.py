@@ -7,9 +7,13 @@ count, in one run, alternating and ``--repeats`` times:
 
 * raw: ``for doc in nlp.pipe(texts, batch_size=B, n_process=N): pass`` with the same model and
   components: what a hand-written script does;
-* annotate: :func:`analysis.engine.analyse` (what ``analysis annotate`` runs) into an empty store:
-  parse, every analysis (entities, attribution, sentence and targeted sentiment, words) and the
-  Parquet tables, in batches of at most B documents and ``--batch-words`` words.
+* annotate: :func:`analysis.pipeline.analyse` (what ``analysis annotate`` runs) into an empty
+  cache: parse (writing the parse cache), every analysis (entities, attribution, sentence and
+  targeted sentiment, words) and the Parquet tables, in batches of at most B documents and
+  ``--batch-words`` words;
+* re-analyse (one process): right after each annotate pass, the same corpus again as after an
+  edit of the analysis code (the code digest in the tables' key replaced): every table is computed
+  again from the cached parses, nothing is parsed.
 
 It prints words per second of each (words: tokens that are neither punctuation nor space), the
 median ratio annotate / raw, and the speed-up of N processes over one. With ``--memory`` it also
@@ -36,10 +40,10 @@ from pathlib import Path
 
 import psutil
 
-from analysis import engine
-from analysis.annotate import DEFAULT_BATCH_SIZE, DEFAULT_MODEL, load_model
 from analysis.corpus import Document, load_corpus
-from analysis.tables import Settings
+from analysis.parsing import load_model
+from analysis.pipeline import DEFAULT_BATCH_WORDS, Settings, engine, settings
+from analysis.schema import DEFAULT_BATCH_SIZE, DEFAULT_MODEL
 
 
 def build_corpus(folders: list[str], words: int) -> list[Document]:
@@ -59,19 +63,37 @@ def raw_pass(texts: list[str], model: str, batch_size: int, n_process: int) -> f
     return time.perf_counter() - start
 
 
-def annotate_pass(corpus, settings, batches, n_process) -> tuple[float, int]:
-    """``batches``: (most documents, most words) per batch."""
-    with tempfile.TemporaryDirectory(prefix="bench-store-") as cache:
+def annotate_pass(corpus, options, batches, n_process) -> tuple[float, int, float | None]:
+    """A cold pass into an empty cache and, with one process, a pass after a code change.
+
+    ``batches``: (most documents, most words) per batch. Returns the cold pass's seconds and
+    words, and the re-analysis seconds (None with several processes).
+    """
+
+    def timed() -> tuple[float, int, int]:
         start = time.perf_counter()
         run = engine.analyse(
             corpus,
-            settings,
+            options,
             n_process=n_process,
             batch_size=batches[0],
             batch_words=batches[1],
             cache_dir=cache,
         )
-        return time.perf_counter() - start, run.words
+        return time.perf_counter() - start, run.words, run.parsed
+
+    with tempfile.TemporaryDirectory(prefix="bench-store-") as cache:
+        seconds, words, _ = timed()
+        if n_process > 1:
+            return seconds, words, None
+        digest = settings.code_digest
+        settings.code_digest = lambda: f"edited {time.time()}"  # type: ignore[assignment]
+        try:
+            again, _, parsed = timed()
+        finally:
+            settings.code_digest = digest  # type: ignore[assignment]
+        assert parsed == 0, "a code change parsed again"
+        return seconds, words, again
 
 
 def peak_tree_rss(command: list[str]) -> tuple[float, float]:
@@ -186,7 +208,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE)
     parser.add_argument(
-        "--batch-words", type=int, default=engine.DEFAULT_BATCH_WORDS, help="annotate only"
+        "--batch-words", type=int, default=DEFAULT_BATCH_WORDS, help="annotate only"
     )
     parser.add_argument("--processes", default="1,2", help="process counts, comma-separated")
     parser.add_argument("--model", default=DEFAULT_MODEL)
@@ -209,7 +231,7 @@ def main() -> None:
     batches = (args.batch_size, args.batch_words)
     corpus = build_corpus(args.folders, args.words)
     texts = [d.text for d in corpus]
-    settings = Settings(model=args.model)
+    options = Settings(model=args.model)
     nlp = load_model(args.model)
     print(
         f"machine: {platform.platform()}, {psutil.cpu_count()} CPUs, "
@@ -222,6 +244,7 @@ def main() -> None:
     )
     raw: dict[int, list[float]] = {n: [] for n in processes}
     annotated: dict[int, list[float]] = {n: [] for n in processes}
+    reanalysed: list[float] = []
     words = 0
     for repeat in range(args.repeats):
         for n in processes:
@@ -231,8 +254,10 @@ def main() -> None:
                 if what == "raw":
                     raw[n].append(raw_pass(texts, args.model, args.batch_size, n))
                 else:
-                    seconds, words = annotate_pass(corpus, settings, batches, n)
+                    seconds, words, again = annotate_pass(corpus, options, batches, n)
                     annotated[n].append(seconds)
+                    if again is not None:
+                        reanalysed.append(again)
             print(
                 f"  repeat {repeat + 1}, {n} process(es): raw {raw[n][-1]:.1f} s, "
                 f"annotate {annotated[n][-1]:.1f} s",
@@ -255,8 +280,17 @@ def main() -> None:
         "(annotate/raw: median over repeats of raw seconds / annotate seconds; speed-up: "
         f"annotate throughput over annotate with {processes[0]} process)"
     )
+    if reanalysed:
+        cold = annotated[1]
+        fractions = [a / c for a, c in zip(reanalysed, cold, strict=True)]
+        print(
+            f"re-analysis after a code change (1 process, parses cached): median "
+            f"{statistics.median(reanalysed):.1f} s against {statistics.median(cold):.1f} s cold "
+            f"= {statistics.median(fractions):.3f} of a cold run (per repeat "
+            f"{', '.join(f'{f:.3f}' for f in fractions)})"
+        )
     if args.profile:
-        profile(corpus, settings, batches, args.profile)
+        profile(corpus, options, batches, args.profile)
     if args.memory:
         sizes = [int(s) for s in args.memory.split(",")]
         memory_runs(

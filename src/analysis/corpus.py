@@ -18,6 +18,7 @@ import sys
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from types import FrameType
 from typing import NamedTuple
 
 import pandas as pd
@@ -319,6 +320,7 @@ def _load_table(
         raise CorpusError(
             f"no usable documents in {table_path} (1 file skipped, see warnings above)"
         )
+    records: Sequence[tuple[str, int, Mapping[str, object]]]
     if table_path.suffix.lower() == ".csv":
         if not text.strip():
             raise CorpusError(f"{display}: empty file, no header row")
@@ -350,7 +352,7 @@ def _load_table(
         if not _is_usable(text_value, source, first_source_by_hash):
             n_skipped += 1
             continue
-        if has_ids:
+        if has_ids and id_column is not None:
             doc_id = _as_text(record.get(id_column)).strip()
             if not doc_id:
                 raise CorpusError(f"{source}: empty {id_column!r}")
@@ -360,7 +362,7 @@ def _load_table(
             first_where = source_by_id[doc_id].rsplit(":", 1)[-1]
             raise CorpusError(f"{source}: duplicate id {doc_id!r} (also at {first_where})")
         source_by_id[doc_id] = source
-        exclude = {text_column, id_column} if has_ids else {text_column}
+        exclude: set[str | None] = {text_column, id_column} if has_ids else {text_column}
         documents.append(Document(doc_id, text_value, _meta_values(record, exclude), source))
     if not documents:
         raise CorpusError(
@@ -546,7 +548,7 @@ def _warn(message: str) -> None:
     # Point the warning at the code that called load_corpus (a notebook cell, the CLI), not at
     # this module's internals, so the default filter shows it where the user can act on it.
     stacklevel = 2
-    frame = sys._getframe(1)
+    frame: FrameType | None = sys._getframe(1)
     while frame is not None and frame.f_code.co_filename == __file__:
         stacklevel += 1
         frame = frame.f_back

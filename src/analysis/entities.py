@@ -19,7 +19,7 @@ from __future__ import annotations
 import bisect
 import csv
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -200,7 +200,8 @@ def _resolve_document(
 
     # 4. One label per entity: curated knowledge first, else the vote of the model's labels and
     # of describing nouns. Ties go to the label seen first.
-    votes: dict[str, Counter[str]] = defaultdict(Counter)
+    # A describing noun adds DESCRIPTOR_WEIGHT, a fraction: the votes are floats.
+    votes: defaultdict[str, defaultdict[str, float]] = defaultdict(lambda: defaultdict(float))
     first_seen: dict[tuple[str, str], int] = {}
     for m in sorted(mentions, key=lambda m: m.start):
         if m.model_label:

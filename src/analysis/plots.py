@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import pandas as pd
+from matplotlib.colors import TABLEAU_COLORS, to_rgb
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
+
+# The ten colours of matplotlib's "tab10" palette, the default colour cycle.
+_TAB10: tuple[tuple[float, float, float], ...] = tuple(
+    to_rgb(colour) for colour in TABLEAU_COLORS.values()
+)
 
 
 def entity_bar_chart(frequencies: pd.DataFrame, *, top_n: int = 15, title: str = "") -> Figure:
@@ -19,7 +25,7 @@ def entity_bar_chart(frequencies: pd.DataFrame, *, top_n: int = 15, title: str =
     """
     top = frequencies.head(top_n).iloc[::-1]
     labels = sorted(top["label"].unique())
-    palette = dict(zip(labels, plt.get_cmap("tab10").colors, strict=False))
+    palette = dict(zip(labels, _TAB10, strict=False))
     figure, axes = plt.subplots(figsize=(8, 0.35 * max(len(top), 3) + 1.2))
     axes.barh(top["entity"], top["count"], color=[palette[label] for label in top["label"]])
     for y, count in enumerate(top["count"]):
@@ -77,7 +83,7 @@ def speaker_bar_chart(speakers: pd.DataFrame, *, top_n: int = 10, title: str = "
 
 #: Colour and marker of each group compared, in the order the comparison lists the groups (cycled
 #: beyond ten groups).
-GROUP_COLOURS = plt.get_cmap("tab10").colors
+GROUP_COLOURS = _TAB10
 GROUP_MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*", "h", "<")
 #: Beyond this many groups, :func:`entity_share_chart` draws a heat map instead of grouped bars.
 MAX_GROUPED_BARS = 4
@@ -146,10 +152,10 @@ def entity_share_chart(shares: pd.DataFrame, *, top_n: int = 10, title: str = ""
         )
         height = 0.35 * max(len(rows), 3) + 1.2
         figure, axes = plt.subplots(figsize=(8, height))
-        positions = list(range(len(rows) - 1, -1, -1))  # the first row at the top
-        values = [row.per_1000 for row in rows]
-        axes.barh(positions, values, color=[colour[row.group] for row in rows], height=0.7)
-        for y, value in zip(positions, values, strict=True):
+        positions: list[float] = list(range(len(rows) - 1, -1, -1))  # the first row at the top
+        per_1000 = [row.per_1000 for row in rows]
+        axes.barh(positions, per_1000, color=[colour[row.group] for row in rows], height=0.7)
+        for y, value in zip(positions, per_1000, strict=True):
             axes.text(value, y, f" {value:.1f}", va="center", fontsize=8)
         axes.set_yticks(positions, [row.entity for row in rows])
     elif len(groups) > MAX_GROUPED_BARS:

@@ -10,6 +10,8 @@ same text analysed under two ids or in two corpora is analysed once.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from spacy.tokens import Doc
 
 from analysis.attribution import extract, load_cues
@@ -34,7 +36,7 @@ class Analyser:
         self.knowledge = Knowledge.load()
         self.cues = load_cues(self.settings.cues_file)
 
-    def __call__(self, document: Document, doc: Doc) -> dict[str, list[tuple]]:
+    def __call__(self, document: Document, doc: Doc) -> dict[str, Sequence[tuple]]:
         doc_id = document.id
         sentences, mentions = doc_tables(document, doc)
         scored = [(*row, *vader_scores(row[-1])) for row in sentences]

@@ -24,7 +24,7 @@ import shutil
 import uuid
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import pandas as pd
 import pyarrow as pa
@@ -65,7 +65,7 @@ def root(settings: Settings, cache_dir: str | os.PathLike[str] | None = None) ->
 
 def _arrow_table(name: str, rows: Sequence[tuple]) -> pa.Table:
     schema = SCHEMAS[name]
-    columns = list(zip(*rows, strict=True)) if rows else [[] for _ in schema]
+    columns: list[Sequence[Any]] = list(zip(*rows, strict=True)) if rows else [[] for _ in schema]
     arrays = []
     for field, values in zip(schema, columns, strict=True):
         if field.name in _SPANS[name]:

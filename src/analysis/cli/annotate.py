@@ -16,16 +16,17 @@ from analysis.schema import DEFAULT_BATCH_SIZE
 
 def add(commands: argparse._SubParsersAction) -> None:
     """Register the command."""
-    parser = commands.add_parser(
+    parser = options.command(
+        commands,
         "annotate",
+        "Parse every document not yet in the store and run every analysis on it (sentences and "
+        "VADER scores, entity mentions, attributions, targeted sentiment, words), writing Parquet "
+        "partitions that the notebooks and commands read. An interrupted run resumes: documents "
+        "already analysed are not parsed again, and after a change to the analysis code or data "
+        "files the cached parses are analysed again without parsing.",
+        *options.ANALYSIS_OPTIONS,
         help="parse and analyse a corpus into the table store (resumable)",
-        description="Parse every document not yet in the store and run every analysis on it "
-        "(sentences and VADER scores, entity mentions, attributions, targeted sentiment, words), "
-        "writing Parquet partitions that the notebooks and commands read. An interrupted run "
-        "resumes: documents already analysed are not parsed again, and after a change to the "
-        "analysis code or data files the cached parses are analysed again without parsing.",
     )
-    options.add_analysis_options(parser)
     parser.add_argument(
         "--batch-size", type=int, default=DEFAULT_BATCH_SIZE, help="most documents per batch"
     )
@@ -47,7 +48,7 @@ def add(commands: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Analyse what is not in the store yet and say what was done."""
-    documents = options.documents(args)
+    documents = options.load_documents(args)
     settings = options.settings(args)
     cache_root = args.cache_dir.absolute() if args.cache_dir else paths.cache_dir()
     todo, _ = pending(documents, settings, cache_dir=cache_root)

@@ -12,23 +12,22 @@ import pandas as pd
 from analysis.cli import options
 from analysis.compare import MEASURES, compare
 from analysis.errors import AnalysisError
-from analysis.pipeline import load
 
 _MEASURE_CHOICES = (*MEASURES, "attribution")
 
 
 def add(commands: argparse._SubParsersAction) -> None:
     """Register the command."""
-    parser = commands.add_parser(
+    parser = options.command(
+        commands,
         "compare",
+        "Compare groups of a corpus: entity shares per 1,000 words, distinctive words (log-odds "
+        "with an informative Dirichlet prior), targeted sentiment with bootstrap intervals, and "
+        "who is quoted.",
+        *options.ANALYSIS_OPTIONS,
+        "format",
         help="compare outlets, documents, entity groups or voices",
-        description=(
-            "Compare groups of a corpus: entity shares per 1,000 words, distinctive words "
-            "(log-odds with an informative Dirichlet prior), targeted sentiment with bootstrap "
-            "intervals, and who is quoted."
-        ),
     )
-    options.add_analysis_options(parser)
     parser.add_argument(
         "--by",
         required=True,
@@ -45,7 +44,6 @@ def add(commands: argparse._SubParsersAction) -> None:
         choices=_MEASURE_CHOICES,
         help="the table to print (repeatable; attribution = speakers and kinds; default: all)",
     )
-    options.add_format(parser)
     parser.add_argument(
         "--top",
         type=int,
@@ -71,9 +69,8 @@ def run(args: argparse.Namespace) -> int:
     by = args.by
     if by.startswith("groups:"):  # on the command line a relative path means the working folder
         by = f"groups:{Path(by.partition(':')[2]).absolute()}"
-    documents = options.documents(args)
-    # The table store: nothing is parsed when `analysis annotate` has run on the corpus.
-    tables = load(documents, options.settings(args), **options.load_options(args))  # type: ignore[arg-type]
+    documents = options.load_documents(args)
+    tables = options.load_tables(args, documents)
     result = compare(documents, tables, by=by, seed=args.seed)._asdict()
     shown = {}
     for name in measures:

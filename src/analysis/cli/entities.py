@@ -6,19 +6,19 @@ import argparse
 
 from analysis.cli import options
 from analysis.entities import DEFAULT_LABELS, entity_frequencies
-from analysis.pipeline import load
 
 
 def add(commands: argparse._SubParsersAction) -> None:
     """Register the command."""
-    parser = commands.add_parser(
+    parser = options.command(
+        commands,
         "entities",
+        "Count canonical entities (aliases, nicknames and metonyms merged).",
+        *options.ANALYSIS_OPTIONS,
+        "format",
         help="count canonical entities in a corpus",
-        description="Count canonical entities (aliases, nicknames and metonyms merged).",
     )
-    options.add_analysis_options(parser)
     parser.add_argument("--top", type=int, default=None, help="only the N most frequent")
-    options.add_format(parser)
     parser.add_argument(
         "--labels", default=",".join(DEFAULT_LABELS), help="comma-separated entity labels"
     )
@@ -28,13 +28,7 @@ def add(commands: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print the entity frequency table."""
-    # The table store: nothing is parsed when `analysis annotate` has run on the corpus.
-    tables = load(
-        options.documents(args),
-        options.settings(args),
-        only=["entity_mentions"],
-        **options.load_options(args),  # type: ignore[arg-type]
-    )
+    tables = options.load_tables(args, only=["entity_mentions"])
     labels = [label.strip() for label in args.labels.split(",") if label.strip()]
     table = entity_frequencies(tables.name_mentions(labels), by_document=args.by_document)
     if args.top is not None:

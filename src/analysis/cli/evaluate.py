@@ -29,21 +29,23 @@ from analysis.pipeline import Settings
 
 def add(commands: argparse._SubParsersAction) -> None:
     """Register ``analysis evaluate attribution`` and ``analysis evaluate sentiment``."""
-    evaluate = commands.add_parser(
+    tasks = options.group(
+        commands,
         "evaluate",
+        "Score an analysis against human annotations.",
         help="score an analysis against human annotations",
-        description="Score an analysis against human annotations.",
+        metavar="TASK",
     )
-    tasks = evaluate.add_subparsers(dest="evaluate_command", required=True, metavar="TASK")
-
-    attribution = tasks.add_parser(
+    attribution = options.command(
+        tasks,
         "attribution",
+        "Extract attributions from the annotated articles and score content spans (overlap: "
+        f"Jaccard >= {JACCARD_THRESHOLD}; exact: ignoring quote marks, whitespace and punctuation "
+        "at the ends), source and cue, overall and for direct quotations.",
+        "output",
+        "model",
+        "cache_dir",
         help="score attribution extraction against brat gold spans (PolNeAR)",
-        description=(
-            "Extract attributions from the annotated articles and score content spans "
-            f"(overlap: Jaccard >= {JACCARD_THRESHOLD}; exact: ignoring quote marks, whitespace "
-            "and punctuation at the ends), source and cue, overall and for direct quotations."
-        ),
     )
     attribution.add_argument(
         "--brat",
@@ -52,18 +54,9 @@ def add(commands: argparse._SubParsersAction) -> None:
         metavar="DIR",
         help="folder of <article>_<annotator>.ann files, or the split folder holding attributions/",
     )
-    attribution.add_argument(
-        "--text",
-        type=Path,
-        default=None,
-        metavar="DIR",
-        help="folder of <article>.txt files (default: DIR/../text)",
+    options.path(
+        attribution, "--text", "folder of <article>.txt files (default: DIR/../text)", metavar="DIR"
     )
-    attribution.add_argument(
-        "--output", type=Path, default=None, metavar="FILE", help="also write the scores as JSON"
-    )
-    options.add_model(attribution)
-    options.add_cache_dir(attribution)
     attribution.set_defaults(run=_run_attribution)
     _add_sentiment_cli(tasks)
 
@@ -89,25 +82,22 @@ def _run_attribution(args: argparse.Namespace) -> int:
 
 
 def _add_sentiment_cli(tasks: argparse._SubParsersAction) -> None:
-    sentiment = tasks.add_parser(
+    sentiment = options.command(
+        tasks,
         "sentiment",
+        "Score targeted sentiment on a NewsMTSC file (macro-F1 and accuracy over negative, "
+        "neutral and positive, against the sentence-level VADER baseline with thresholds ±0.05), "
+        "and/or sentence sentiment on VADER's NYT snippets (Pearson r of VADER's compound score "
+        "with the mean human rating).",
+        "output",
+        "model",
         help="score sentiment against human judgements (NewsMTSC targets, VADER NYT snippets)",
-        description=(
-            "Score targeted sentiment on a NewsMTSC file (macro-F1 and accuracy over negative, "
-            "neutral and positive, against the sentence-level VADER baseline with thresholds "
-            "±0.05), and/or sentence sentiment on VADER's NYT snippets (Pearson r of VADER's "
-            "compound score with the mean human rating)."
-        ),
     )
-    sentiment.add_argument(
-        "--newsmtsc", type=Path, default=None, metavar="FILE", help="a NewsMTSC .jsonl file"
-    )
-    sentiment.add_argument(
+    options.path(sentiment, "--newsmtsc", "a NewsMTSC .jsonl file")
+    options.path(
+        sentiment,
         "--vader-nyt",
-        type=Path,
-        default=None,
-        metavar="FILE",
-        help="nytEditorialSnippets_GroundTruth.txt (id, mean rating, text; tab-separated)",
+        "nytEditorialSnippets_GroundTruth.txt (id, mean rating, text; tab-separated)",
     )
     sentiment.add_argument(
         "--method",
@@ -115,17 +105,11 @@ def _add_sentiment_cli(tasks: argparse._SubParsersAction) -> None:
         default="model",
         help="targeted method: the trained model (default) or the syntax-scoped lexicon",
     )
-    sentiment.add_argument(
+    options.path(
+        sentiment,
         "--predictions",
-        type=Path,
-        default=None,
-        metavar="FILE",
-        help="write one JSON line per NewsMTSC target: primary_gid, from, to, polarity (-1/0/1)",
+        "write one JSON line per NewsMTSC target: primary_gid, from, to, polarity (-1/0/1)",
     )
-    sentiment.add_argument(
-        "--output", type=Path, default=None, metavar="FILE", help="also write the scores as JSON"
-    )
-    options.add_model(sentiment)
     sentiment.set_defaults(run=_run_sentiment)
 
 

@@ -6,85 +6,108 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from analysis.corpus import Document, load_corpus
-from analysis.pipeline import Settings
+from analysis.pipeline import Settings, Tables, load
 from analysis.schema import DEFAULT_MODEL
 
 #: Output formats of every command that prints a table.
 FORMATS = ("table", "csv", "json", "jsonl")
 
 
-def add_corpus(parser: argparse.ArgumentParser) -> None:
-    """The optional CORPUS argument every analysis command takes."""
-    parser.add_argument(
-        "corpus",
-        nargs="?",
-        type=Path,
-        default=None,
-        help="folder of .txt/.md files, or a .csv/.jsonl file (default: the project's seeds/)",
-    )
+#: The options several commands share: name -> (flags, ``add_argument`` keywords).
+SHARED: dict[str, tuple[tuple[str, ...], dict[str, Any]]] = {
+    "corpus": (
+        ("corpus",),
+        {
+            "nargs": "?",
+            "type": Path,
+            "default": None,
+            "help": "folder of .txt/.md files, or a .csv/.jsonl file (default: seeds/)",
+        },
+    ),
+    "model": (
+        ("--model",),
+        {"default": DEFAULT_MODEL, "help": f"spaCy model package or path ({DEFAULT_MODEL})"},
+    ),
+    "metonyms": (
+        ("--no-metonyms",),
+        {
+            "dest": "metonyms",
+            "action": "store_false",
+            "help": 'keep "Moscow" apart from Russia, "Washington" from the United States, etc.',
+        },
+    ),
+    "cache_dir": (
+        ("--cache-dir",),
+        {
+            "type": Path,
+            "default": None,
+            "help": "parse and table cache (default: $ANALYSIS_CACHE_DIR or .cache/analysis)",
+        },
+    ),
+    "n_process": (
+        ("--n-process",),
+        {
+            "type": int,
+            "default": 1,
+            "help": "worker processes for what is not analysed yet (Dask: LocalCluster workers)",
+        },
+    ),
+    "format": (
+        ("--format",),
+        {
+            "choices": FORMATS,
+            "default": "table",
+            "help": "table (aligned text), csv, json (one array) or jsonl (one record a line)",
+        },
+    ),
+}
+SHARED["output"] = (
+    ("--output",),
+    {"type": Path, "default": None, "metavar": "FILE", "help": "also write the scores as JSON"},
+)
+#: What every analysis command takes: the corpus and the options of :func:`load_tables`.
+ANALYSIS_OPTIONS = ("corpus", "model", "metonyms", "cache_dir", "n_process")
 
 
-def add_model(parser: argparse.ArgumentParser) -> None:
-    """``--model``."""
-    parser.add_argument(
-        "--model", default=DEFAULT_MODEL, help=f"spaCy model package or path ({DEFAULT_MODEL})"
-    )
+def add(parser: argparse.ArgumentParser, *names: str) -> None:
+    """Add the shared options ``names`` (keys of :data:`SHARED`) to ``parser``."""
+    for name in names:
+        flags, keywords = SHARED[name]
+        parser.add_argument(*flags, **keywords)
 
 
-def add_metonyms(parser: argparse.ArgumentParser) -> None:
-    """``--no-metonyms`` (``args.metonyms``)."""
-    parser.add_argument(
-        "--no-metonyms",
-        dest="metonyms",
-        action="store_false",
-        help='keep "Moscow" apart from Russia, "Washington" from the United States, etc.',
-    )
+def path(parser: argparse.ArgumentParser, flag: str, text: str, *, metavar: str = "FILE") -> None:
+    """An optional path option (``None`` when not given)."""
+    parser.add_argument(flag, type=Path, default=None, metavar=metavar, help=text)
 
 
-def add_cache_dir(parser: argparse.ArgumentParser) -> None:
-    """``--cache-dir``."""
-    parser.add_argument(
-        "--cache-dir",
-        type=Path,
-        default=None,
-        help="parse and table cache (default: $ANALYSIS_CACHE_DIR or .cache/analysis)",
-    )
+def group(
+    commands: argparse._SubParsersAction, name: str, description: str, *, help: str, metavar: str
+) -> argparse._SubParsersAction:  # noqa: A002 - argparse's own name for it
+    """Register a command with subcommands (``analysis evaluate TASK``); returns their parsers."""
+    parser = commands.add_parser(name, help=help, description=description)
+    return parser.add_subparsers(dest=f"{name}_command", required=True, metavar=metavar)
 
 
-def add_n_process(parser: argparse.ArgumentParser) -> None:
-    """``--n-process``."""
-    parser.add_argument(
-        "--n-process",
-        type=int,
-        default=1,
-        help="worker processes for what is not analysed yet (Dask: LocalCluster workers)",
-    )
+def command(
+    commands: argparse._SubParsersAction,
+    name: str,
+    description: str,
+    *shared: str,
+    help: str,  # noqa: A002 - argparse's own name for it
+) -> argparse.ArgumentParser:
+    """Register the command ``name`` with the shared options ``shared``; returns its parser."""
+    parser = commands.add_parser(name, help=help, description=description)
+    add(parser, *shared)
+    return parser
 
 
-def add_format(parser: argparse.ArgumentParser, *, default: str = "table") -> None:
-    """``--format``: the same values for every command (:data:`FORMATS`)."""
-    parser.add_argument(
-        "--format",
-        choices=FORMATS,
-        default=default,
-        help="table (aligned text), csv, json (one array) or jsonl (one record a line)",
-    )
-
-
-def add_analysis_options(parser: argparse.ArgumentParser) -> None:
-    """The corpus and the options of :func:`settings` and :func:`load_options`."""
-    add_corpus(parser)
-    add_model(parser)
-    add_metonyms(parser)
-    add_cache_dir(parser)
-    add_n_process(parser)
-
-
-def documents(args: argparse.Namespace) -> list[Document]:
+def load_documents(args: argparse.Namespace) -> list[Document]:
     """The documents of ``args.corpus``; on the command line a relative path means the working
     directory, as in any shell tool (notebooks resolve it against the project root)."""
     return load_corpus(args.corpus.absolute() if args.corpus else None)
@@ -101,12 +124,29 @@ def settings(args: argparse.Namespace, **fields: object) -> Settings:
     )
 
 
-def load_options(args: argparse.Namespace) -> dict[str, object]:
-    """Keywords for :func:`analysis.pipeline.load` from the shared options."""
-    return {
-        "cache_dir": args.cache_dir.absolute() if args.cache_dir else None,
-        "n_process": args.n_process,
-    }
+def load_tables(
+    args: argparse.Namespace,
+    documents: list[Document] | None = None,
+    *,
+    only: list[str] | None = None,
+    **fields: object,
+) -> Tables:
+    """The tables of the corpus the options name (:func:`analysis.pipeline.load`): read from the
+    store, nothing parsed when ``analysis annotate`` has run on it.
+
+    Args:
+        args: the parsed options (:data:`ANALYSIS_OPTIONS`).
+        documents: the corpus, when the command has read it already.
+        only: read just these tables.
+        fields: the command's own :class:`analysis.pipeline.Settings` fields.
+    """
+    return load(
+        documents if documents is not None else load_documents(args),
+        settings(args, **fields),
+        only=only,
+        cache_dir=args.cache_dir.absolute() if args.cache_dir else None,
+        n_process=args.n_process,
+    )
 
 
 def write_table(table: pd.DataFrame, output: str, *, records: list[dict] | None = None) -> None:

@@ -5,31 +5,25 @@ from __future__ import annotations
 import argparse
 
 from analysis.cli import options
-from analysis.pipeline import load
 
 
 def add(commands: argparse._SubParsersAction) -> None:
     """Register the command."""
-    parser = commands.add_parser(
+    parser = options.command(
+        commands,
         "quotes",
+        "Direct, partial and reported attributions, with speakers resolved.",
+        *options.ANALYSIS_OPTIONS,
+        "format",
         help="who is quoted or reported, saying what",
-        description="Direct, partial and reported attributions, with speakers resolved.",
     )
-    options.add_analysis_options(parser)
-    options.add_format(parser)
     parser.add_argument("--cues", default=None, help="CSV of cue lemmas to use instead")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Print the attribution table."""
-    # The table store: nothing is parsed when `analysis annotate` has run on the corpus.
-    table = load(
-        options.documents(args),
-        options.settings(args),
-        only=["attributions"],
-        **options.load_options(args),  # type: ignore[arg-type]
-    ).attributions
+    table = options.load_tables(args, only=["attributions"]).attributions
     keys = ["kind", "speaker", "via", "source", "cue", "content", "content_text"]
     records = [
         {"doc": row["doc_id"], **{key: row[key] for key in keys}}

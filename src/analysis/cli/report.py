@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from analysis.cli import options
 from analysis.paths import OUTPUTS_DIR, resolve_path
 from analysis.report import (
     DEFAULT_CORPUS,
@@ -24,48 +25,36 @@ from analysis.schema import DEFAULT_MODEL
 def add(commands: argparse._SubParsersAction) -> None:
     """Register ``analysis report run``, ``analysis report manifest`` and ``analysis report
     index``."""
-    report = commands.add_parser(
+    actions = options.group(
+        commands,
         "report",
+        "Run notebooks with papermill and publish their outputs only when every cell succeeded "
+        "(run), record what produced the outputs (manifest), and write one page that shows the "
+        "manifest and links every output (index).",
         help="run notebooks into outputs/, write outputs/manifest.json and outputs/index.html",
-        description=(
-            "Run notebooks with papermill and publish their outputs only when every cell "
-            "succeeded (run), record what produced the outputs (manifest), and write one page "
-            "that shows the manifest and links every output (index)."
-        ),
+        metavar="ACTION",
     )
-    actions = report.add_subparsers(dest="report_command", required=True, metavar="ACTION")
-
-    run = actions.add_parser(
+    run = options.command(
+        actions,
         "run",
+        "Execute NOTEBOOK with papermill (working directory: the project root) and, if every "
+        "cell succeeds, publish <stem>.ipynb, <stem>.html, tables/ and figures/ in the outputs "
+        "folder. On failure nothing is published and the exit code is 1.",
         help="execute a notebook and publish its notebook, HTML, tables and figures",
-        description=(
-            "Execute NOTEBOOK with papermill (working directory: the project root) and, if "
-            "every cell succeeds, publish <stem>.ipynb, <stem>.html, tables/ and figures/ in "
-            "the outputs folder. On failure nothing is published and the exit code is 1."
-        ),
     )
     run.add_argument("notebook", metavar="NOTEBOOK", help="path to the .ipynb file")
     _add_outputs_option(run)
-    run.add_argument(
-        "-p",
-        "--parameter",
-        nargs=2,
-        action="append",
-        default=[],
-        metavar=("NAME", "VALUE"),
-        dest="parameters",
-        help="set a notebook parameter; True/False/None and numbers are converted (as papermill)",
-    )
-    run.add_argument(
-        "-r",
-        "--raw-parameter",
-        nargs=2,
-        action="append",
-        default=[],
-        metavar=("NAME", "VALUE"),
-        dest="raw_parameters",
-        help="set a notebook parameter to VALUE as a string, unconverted",
-    )
+    parameters = {
+        ("-p", "--parameter", "parameters"): "set a notebook parameter; True/False/None and "
+        "numbers are converted (as papermill)",
+        ("-r", "--raw-parameter", "raw_parameters"): "set a notebook parameter to VALUE as a "
+        "string, unconverted",
+    }
+    for (short, flag, dest), text in parameters.items():
+        run.add_argument(
+            short, flag, nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
+            dest=dest, help=text,
+        )  # fmt: skip
     run.add_argument(
         "--kernel",
         default=DEFAULT_KERNEL,
@@ -73,10 +62,11 @@ def add(commands: argparse._SubParsersAction) -> None:
     )
     run.set_defaults(run=_run_command)
 
-    manifest = actions.add_parser(
+    manifest = options.command(
+        actions,
         "manifest",
+        "Write <outputs>/manifest.json; the file is left untouched if unchanged.",
         help="write outputs/manifest.json (corpus, model, package versions, file checksums)",
-        description="Write <outputs>/manifest.json; the file is left untouched if unchanged.",
     )
     _add_outputs_option(manifest)
     manifest.add_argument(
@@ -91,15 +81,14 @@ def add(commands: argparse._SubParsersAction) -> None:
     )
     manifest.set_defaults(run=_manifest_command)
 
-    index = actions.add_parser(
+    index = options.command(
+        actions,
         "index",
+        "Write <outputs>/index.html from <outputs>/manifest.json: a self-contained page (no "
+        "server, script or network needed) with the corpus, model, package versions, one section "
+        "per notebook with its parameters, figures and tables, and every file's checksum. The "
+        "file is left untouched if unchanged.",
         help="write outputs/index.html: the manifest and a link to every output, on one page",
-        description=(
-            "Write <outputs>/index.html from <outputs>/manifest.json: a self-contained page "
-            "(no server, script or network needed) with the corpus, model, package versions, "
-            "one section per notebook with its parameters, figures and tables, and every "
-            "file's checksum. The file is left untouched if unchanged."
-        ),
     )
     _add_outputs_option(index)
     index.set_defaults(run=_index_command)

@@ -6,21 +6,21 @@ import argparse
 
 from analysis.cli import options
 from analysis.errors import AnalysisError
-from analysis.pipeline import load
 from analysis.sentiment import METHODS, THRESHOLD, entity_sentiment, with_polarity
 
 
 def add(commands: argparse._SubParsersAction) -> None:
     """Register the command."""
-    parser = commands.add_parser(
+    parser = options.command(
+        commands,
         "sentiment",
+        "VADER sentence sentiment (--by sentence) or targeted sentiment toward each canonical "
+        "entity, author and quoted voices apart (--by entity).",
+        *options.ANALYSIS_OPTIONS,
+        "format",
         help="sentence sentiment, or sentiment toward each entity",
-        description="VADER sentence sentiment (--by sentence) or targeted sentiment toward each "
-        "canonical entity, author and quoted voices apart (--by entity).",
     )
-    options.add_analysis_options(parser)
     parser.add_argument("--by", choices=["sentence", "entity"], default="entity")
-    options.add_format(parser)
     parser.add_argument("--method", choices=list(METHODS), default="model")
     parser.add_argument("--positive", type=float, default=THRESHOLD, help="sentence threshold")
     parser.add_argument("--negative", type=float, default=-THRESHOLD, help="sentence threshold")
@@ -33,11 +33,8 @@ def run(args: argparse.Namespace) -> int:
         raise AnalysisError(
             f"negative threshold {args.negative} is above positive one {args.positive}"
         )
-    documents = options.documents(args)
-    settings = options.settings(args, method=args.method)
-    # The table store: nothing is parsed when `analysis annotate` has run on the corpus.
     only = ["sentences"] if args.by == "sentence" else ["mention_sentiment"]
-    tables = load(documents, settings, only=only, **options.load_options(args))  # type: ignore[arg-type]
+    tables = options.load_tables(args, only=only, method=args.method)
     if args.by == "sentence":
         table = with_polarity(tables.sentences, positive=args.positive, negative=args.negative)
     else:

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from analysis.errors import AnalysisError
@@ -187,14 +188,11 @@ def score_vader_nyt(snippets: pd.DataFrame) -> dict[str, object]:
 
 
 def _pearson(x: Sequence[float], y: Sequence[float]) -> float:
-    n = len(x)
-    if n < 2:
+    if len(x) < 2:
         return math.nan
-    mean_x, mean_y = sum(x) / n, sum(y) / n
-    covariance = sum((a - mean_x) * (b - mean_y) for a, b in zip(x, y, strict=True))
-    spread_x = math.sqrt(sum((a - mean_x) ** 2 for a in x))
-    spread_y = math.sqrt(sum((b - mean_y) ** 2 for b in y))
-    return covariance / (spread_x * spread_y) if spread_x and spread_y else math.nan
+    # A sequence without spread has no correlation: nan, without numpy's warning.
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return float(np.corrcoef(x, y)[0, 1])
 
 
 def format_sentiment_scores(scores: Mapping[str, Any]) -> str:

@@ -10,8 +10,11 @@ from collections.abc import Iterable
 from typing import NamedTuple
 
 import numpy as np
-from spacy import parts_of_speech
+
+# spaCy's type stubs leave out its compiled parts_of_speech module.
+from spacy import parts_of_speech  # type: ignore[attr-defined]
 from spacy.attrs import DEP, HEAD, IDX, IS_PUNCT, LEMMA, LOWER, ORTH, POS, SPACY
+from spacy.strings import StringStore
 from spacy.tokens import Doc, Span, Token
 
 from analysis.sentiment.vader import _boosters, _vader
@@ -61,7 +64,7 @@ _STRING_CACHE: dict[int, str] = {}
 _STRING_CACHE_SIZE = 500_000
 
 
-def _strings(ids: list[int], strings) -> list[str]:
+def _strings(ids: list[int], strings: StringStore) -> list[str]:
     """The strings of StringStore ids, as ``strings[id]`` gives them."""
     global _STRING_CACHE
     cache = _STRING_CACHE  # replaced, never emptied, when full: safe if threads share it

@@ -117,7 +117,9 @@ def _score(
         )
         evidence = tuple(_word(doc[i], negated) for _, i, negated in weighted[:_MAX_EVIDENCE])
         return TargetSentiment(score, polarity, evidence)
-    model = load_sentiment_model(model_file)
+    # lru_cache's stub takes only Hashable arguments, which os.PathLike does not promise (the
+    # paths given, str and pathlib.Path, are).
+    model = load_sentiment_model(model_file)  # type: ignore[arg-type]
     probabilities, contributions, best = _predict(
         model, _model_features(context, _model_index(model))
     )
@@ -184,7 +186,7 @@ def targeted_rows(
     """
     _check_method(method)
     sentences = _Sentences(doc)
-    rows = []
+    rows: list[tuple] = []
     for sent_id, start, end, entity, label in mention_fields(
         mentions, ("sent_id", "start_char", "end_char", "entity", "label")
     ):
@@ -223,7 +225,7 @@ def content_voices(attributions: pd.DataFrame | Iterable[Sequence]) -> list[tupl
         records = attributions
     speaker_at = ATTRIBUTION_COLUMNS.index("speaker")
     content_at = ATTRIBUTION_COLUMNS.index("content")
-    voices = []
+    voices: list[tuple[int, int, str]] = []
     for record in records:
         content = record[content_at]
         if isinstance(content, str):  # read back from CSV

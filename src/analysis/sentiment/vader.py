@@ -55,7 +55,7 @@ class _FastVader(SentimentIntensityAnalyzer):
         self._emoji_chars = frozenset(key for key in self.emojis if len(key) == 1)
         self._valenced = frozenset(self.lexicon).difference(BOOSTER_DICT)
 
-    def polarity_scores(self, text):
+    def polarity_scores(self, text: str) -> dict[str, float]:
         if not isinstance(text, str) or not self._emoji_chars.isdisjoint(text):
             return super().polarity_scores(text)  # rare: emojis are described in words first
         text = text.strip()
@@ -94,7 +94,7 @@ class _FastVader(SentimentIntensityAnalyzer):
         return self.score_valence(sentiments, text)
 
     @staticmethod
-    def _sift_sentiment_scores(sentiments):
+    def _sift_sentiment_scores(sentiments: list[float]) -> tuple[float, float, int]:
         # The stock sums over the non-zero scores only (most are 0), in the same order.
         pos_sum = 0.0
         neg_sum = 0.0
@@ -106,7 +106,9 @@ class _FastVader(SentimentIntensityAnalyzer):
                 neg_sum += float(sentiment_score) - 1
         return pos_sum, neg_sum, len(sentiments) - len(nonzero)
 
-    def _lexicon_valence(self, words, lowers, i, is_cap_diff):
+    def _lexicon_valence(
+        self, words: list[str], lowers: list[str], i: int, is_cap_diff: bool
+    ) -> float:
         """The stock ``sentiment_valence`` of the lexicon word ``i``."""
         lexicon = self.lexicon
         item_lowercase = lowers[i]

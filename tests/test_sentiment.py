@@ -183,7 +183,7 @@ def _naive_sentences(text: str) -> list[str]:
 def _assert_same_as_stock(texts) -> None:
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-    from analysis.sentiment import _vader
+    from analysis.sentiment.vader import _vader
 
     stock, fast = SentimentIntensityAnalyzer(), _vader()
     for text in texts:
@@ -294,7 +294,9 @@ def test_features_mark_quotation_and_speaker(nlp):
 def test_model_scores_the_features_of_the_feature_list(nlp):
     # The model looks the content words' weights up by lemma instead of by feature name: the
     # same weights, in the same order (the logits add up in it), as target_features' names.
-    from analysis.sentiment import _context, _feature_list, _model_features, _model_index
+    from analysis.sentiment.context import _context
+    from analysis.sentiment.features import _feature_list
+    from analysis.sentiment.model import _model_features, _model_index
 
     model = load_sentiment_model()
     index = _model_index(model)

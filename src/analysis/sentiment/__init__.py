@@ -1,0 +1,62 @@
+"""Sentiment by sentence (VADER) and toward each entity mention (targeted, from the parse).
+
+Sentence sentiment is VADER's compound score of each sentence. Targeted sentiment scores what a
+sentence says about one mention, from the spaCy ``Doc`` that is parsed anyway: the words that
+modify the mention or govern it in the dependency tree count fully, the rest of its clause less,
+other clauses (the far side of a "but", a relative clause on another noun) little; a negation
+flips the words it scopes over. Two methods share this analysis:
+
+* ``lexicon``: VADER's word valences weighted by their relation to the mention;
+* ``model`` (default): a logistic regression over the same relations, the words themselves,
+  VADER's scores of the mention's clause and of the rest of its sentence, and whether the
+  mention is quoted or speaking; trained on NewsMTSC by ``scripts/train_sentiment.py`` and
+  shipped as ``data/sentiment_model.json`` (plain JSON, read once per process).
+
+Mentions inside the content of an attribution are in the quoted speaker's voice, the others in
+the author's; :func:`entity_sentiment` keeps the two apart.
+"""
+
+from analysis.schema import TARGET_COLUMNS
+from analysis.sentiment.features import target_features
+from analysis.sentiment.model import MODEL_FILE, MODEL_FORMAT, SentimentModel, load_sentiment_model
+from analysis.sentiment.summaries import entity_sentiment
+from analysis.sentiment.targeted import (
+    METHODS,
+    TargetSentiment,
+    content_voices,
+    target_sentiment,
+    targeted_rows,
+)
+from analysis.sentiment.vader import (
+    DOCUMENT_COLUMNS,
+    SENTENCE_SCORE_COLUMNS,
+    THRESHOLD,
+    document_sentiment,
+    polarity_of,
+    sentence_sentiment,
+    vader_scores,
+    with_polarity,
+)
+
+__all__ = [
+    "DOCUMENT_COLUMNS",
+    "METHODS",
+    "MODEL_FILE",
+    "MODEL_FORMAT",
+    "SENTENCE_SCORE_COLUMNS",
+    "TARGET_COLUMNS",
+    "THRESHOLD",
+    "SentimentModel",
+    "TargetSentiment",
+    "content_voices",
+    "document_sentiment",
+    "entity_sentiment",
+    "load_sentiment_model",
+    "polarity_of",
+    "sentence_sentiment",
+    "target_features",
+    "target_sentiment",
+    "targeted_rows",
+    "with_polarity",
+    "vader_scores",
+]

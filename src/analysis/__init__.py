@@ -1,7 +1,18 @@
 """Reproducible analysis of news text: entity frequency, sentiment, source attribution, comparison.
 
-Data flow: ``corpus`` (read and validate documents) -> ``annotate`` (parse once with spaCy, cached)
--> tidy tables -> one module per analysis (``entities`` ...) -> notebooks and the ``analysis`` CLI.
+One pipeline, in layers; a module imports only from the layers below its own (checked by
+``lint-imports``, see ``pyproject.toml``), top to bottom:
+
+- ``cli``: one module per command, thin wrappers over the functions below;
+- ``report``: papermill runs, the manifest, the index page;
+- ``compare``, ``evaluate``, ``plots``, ``render``, ``export``: corpus-level views;
+- ``pipeline``: settings and their key, the analyser (every table of one ``Doc``), the Parquet
+  store, the engines; ``pipeline.load(documents, settings)`` gives a corpus's tables;
+- ``sentiment``, ``words``; ``attribution``; ``entities``: the analyses, pure functions from a
+  ``Doc`` and earlier rows to rows;
+- ``parsing``: spaCy ``Doc`` objects, cached by text hash and model;
+- ``corpus``: documents and metadata, read and validated;
+- ``schema``, ``errors``, ``paths``: table schemas (declared once), constants, errors, folders.
 """
 
 from __future__ import annotations

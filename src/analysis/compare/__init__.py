@@ -1,0 +1,75 @@
+"""Compare groups of text: outlets (or any metadata column), documents, blocs of entities, voices.
+
+A grouping assigns words, entity mentions, attributions and targeted-sentiment rows to groups;
+four measures then set the groups side by side: how often each entity is mentioned per 1,000
+words, the words and phrases that distinguish a group from the rest (the log-odds ratio with an
+informative Dirichlet prior of Monroe, Colaresi and Quinn 2008, "Fightin' Words"), the sentiment
+toward each entity with bootstrap confidence intervals, and who is quoted, and how.
+
+The subpackage, by concern: :mod:`~analysis.compare.groupings` (how a corpus is split into
+groups), :mod:`~analysis.compare.labels` (assigning the tables' rows to groups),
+:mod:`~analysis.compare.measures` (the measures, one table each) and
+:mod:`~analysis.compare.comparison` (every measure at once, by one grouping or several).
+"""
+
+from analysis.compare.comparison import (
+    DATE_BUCKETS,
+    DISTINCTIVE_COLUMNS,
+    ENTITY_GROUPS_FILE,
+    GROUP_COLUMNS,
+    KIND_COLUMNS,
+    MEASURES,
+    NO_VALUE,
+    SENTIMENT_COLUMNS,
+    SENTIMENT_ROW_COLUMNS,
+    SHARE_COLUMNS,
+    SPEAKER_COLUMNS,
+    Comparison,
+    Grouping,
+    Groupings,
+    attribution_profile,
+    available_groupings,
+    bootstrap_ci,
+    compare,
+    compare_all,
+    distinctive_terms,
+    document_groups,
+    entity_shares,
+    load_entity_groups,
+    log_odds_dirichlet,
+    output_name,
+    parse_grouping,
+    sentiment_intervals,
+    side_by_side,
+)
+
+__all__ = [
+    "DATE_BUCKETS",
+    "DISTINCTIVE_COLUMNS",
+    "ENTITY_GROUPS_FILE",
+    "GROUP_COLUMNS",
+    "KIND_COLUMNS",
+    "MEASURES",
+    "NO_VALUE",
+    "SENTIMENT_COLUMNS",
+    "SENTIMENT_ROW_COLUMNS",
+    "SHARE_COLUMNS",
+    "SPEAKER_COLUMNS",
+    "Comparison",
+    "Grouping",
+    "Groupings",
+    "attribution_profile",
+    "available_groupings",
+    "bootstrap_ci",
+    "compare",
+    "compare_all",
+    "distinctive_terms",
+    "document_groups",
+    "entity_shares",
+    "load_entity_groups",
+    "log_odds_dirichlet",
+    "output_name",
+    "parse_grouping",
+    "sentiment_intervals",
+    "side_by_side",
+]

@@ -13,34 +13,38 @@ groups), :mod:`~analysis.compare.labels` (assigning the tables' rows to groups),
 """
 
 from analysis.compare.comparison import (
-    DATE_BUCKETS,
-    DISTINCTIVE_COLUMNS,
-    ENTITY_GROUPS_FILE,
     GROUP_COLUMNS,
-    KIND_COLUMNS,
     MEASURES,
+    Comparison,
+    Groupings,
+    available_groupings,
+    compare,
+    compare_all,
+    output_name,
+    side_by_side,
+)
+from analysis.compare.groupings import (
+    DATE_BUCKETS,
+    ENTITY_GROUPS_FILE,
     NO_VALUE,
+    Grouping,
+    document_groups,
+    load_entity_groups,
+    parse_grouping,
+)
+from analysis.compare.measures import (
+    DISTINCTIVE_COLUMNS,
+    KIND_COLUMNS,
     SENTIMENT_COLUMNS,
     SENTIMENT_ROW_COLUMNS,
     SHARE_COLUMNS,
     SPEAKER_COLUMNS,
-    Comparison,
-    Grouping,
-    Groupings,
     attribution_profile,
-    available_groupings,
     bootstrap_ci,
-    compare,
-    compare_all,
     distinctive_terms,
-    document_groups,
     entity_shares,
-    load_entity_groups,
     log_odds_dirichlet,
-    output_name,
-    parse_grouping,
     sentiment_intervals,
-    side_by_side,
 )
 
 __all__ = [

@@ -133,7 +133,8 @@ def compare(
     speakers, kinds = attribution_profile(attributions, order=order)
 
     if grouping.kind == "entities":
-        members = {group: "; ".join(entities) for group, entities in grouping.entity_groups.items()}
+        entity_groups = grouping.entity_groups or {}
+        members = {group: "; ".join(entities) for group, entities in entity_groups.items()}
     elif grouping.kind == "voice":
         members = {}
     else:

@@ -129,6 +129,7 @@ def _csv_groups(file: Path) -> list[tuple[str, str]]:
 
 def _yaml_groups(file: Path) -> list[tuple[str, str]]:
     try:
+        # PyYAML is optional: imported only when a YAML groups file is read.
         import yaml
     except ImportError:
         raise AnalysisError(
@@ -140,7 +141,7 @@ def _yaml_groups(file: Path) -> list[tuple[str, str]]:
         raise AnalysisError(f"{file}: not valid YAML ({str(error).splitlines()[0]})") from None
     if not isinstance(data, dict):
         raise AnalysisError(f"{file}: expected a mapping of group names to lists of entities")
-    pairs = []
+    pairs: list[tuple[str, str]] = []
     for group, entities in data.items():
         if isinstance(entities, str):
             entities = [entities]

@@ -72,8 +72,9 @@ $(MANIFEST): $(REPORTS) $(CORPUS_FILES) $(REPORT_CONFIG) $(STAMP)
 	$(ANALYSIS) report manifest --outputs $(OUTPUTS) --corpus '$(CORPUS)' --model '$(MODEL)'
 	@touch $@
 
-# The index is built from the manifest alone (and the files it lists); same touch as above.
-$(INDEX): $(MANIFEST)
+# The index is built from the manifest alone (and the files it lists) with its template; same touch
+# as above.
+$(INDEX): $(MANIFEST) $(wildcard src/analysis/report/templates/*)
 	$(ANALYSIS) report index --outputs $(OUTPUTS)
 	@touch $@
 

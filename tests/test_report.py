@@ -21,6 +21,8 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from analysis import report
 from analysis.cli import main
+from analysis.report import manifest as report_manifest
+from analysis.report.runner import _publish
 
 KERNEL = "analysis"
 STEM = "01_tiny"
@@ -245,12 +247,12 @@ def test_output_dir_cannot_be_passed_as_a_parameter(tmp_path, capsys):
 def fixed_corpus_and_model(monkeypatch):
     """Corpus and model records that do not depend on the seeds or the installed model."""
     monkeypatch.setattr(
-        report,
+        report_manifest,
         "describe_corpus",
         lambda corpus: {"path": str(corpus), "hash": "0" * 64, "documents": 2},
     )
     monkeypatch.setattr(
-        report,
+        report_manifest,
         "describe_model",
         lambda model: {
             "package": model,
@@ -396,7 +398,7 @@ def index_outputs(tmp_path, fixed_corpus_and_model):
     )
     html_page = staging / f"{STEM}.html"
     html_page.write_text("<html><body><h1>A tiny report</h1></body></html>")
-    report._publish(staging, outputs, notebook=notebook, html=html_page)
+    _publish(staging, outputs, notebook=notebook, html=html_page)
 
     write_executed_notebook(outputs / "02_old.ipynb", heading=None, parameters="top_n = 3")
     (outputs / "tables" / "stray.csv").write_text("x\n1\n2\n3\n")

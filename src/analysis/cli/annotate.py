@@ -1,4 +1,11 @@
-"""``analysis annotate``: parse and analyse a corpus into the table store."""
+"""``analysis annotate``: parse and analyse a corpus into the table store (resumable).
+
+Parse every document not yet in the store and run every analysis on it (sentences and VADER
+scores, entity mentions, attributions, targeted sentiment, words), writing Parquet partitions that
+the notebooks and commands read. An interrupted run resumes: documents already analysed are not
+parsed again, and after a change to the analysis code or data files the cached parses are
+analysed again without parsing.
+"""
 
 from __future__ import annotations
 
@@ -16,17 +23,7 @@ from analysis.schema import DEFAULT_BATCH_SIZE
 
 def add(commands: argparse._SubParsersAction) -> None:
     """Register the command."""
-    parser = options.command(
-        commands,
-        "annotate",
-        "Parse every document not yet in the store and run every analysis on it (sentences and "
-        "VADER scores, entity mentions, attributions, targeted sentiment, words), writing Parquet "
-        "partitions that the notebooks and commands read. An interrupted run resumes: documents "
-        "already analysed are not parsed again, and after a change to the analysis code or data "
-        "files the cached parses are analysed again without parsing.",
-        *options.ANALYSIS_OPTIONS,
-        help="parse and analyse a corpus into the table store (resumable)",
-    )
+    parser = options.command(commands, "annotate", __doc__, *options.ANALYSIS_OPTIONS)
     parser.add_argument(
         "--batch-size", type=int, default=DEFAULT_BATCH_SIZE, help="most documents per batch"
     )

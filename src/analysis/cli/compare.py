@@ -1,4 +1,8 @@
-"""``analysis compare``: compare outlets, documents, entity groups or voices."""
+"""``analysis compare``: compare outlets, documents, entity groups or voices.
+
+Compare groups of a corpus: entity shares per 1,000 words, distinctive words (log-odds with an
+informative Dirichlet prior), targeted sentiment with bootstrap intervals, and who is quoted.
+"""
 
 from __future__ import annotations
 
@@ -18,16 +22,7 @@ _MEASURE_CHOICES = (*MEASURES, "attribution")
 
 def add(commands: argparse._SubParsersAction) -> None:
     """Register the command."""
-    parser = options.command(
-        commands,
-        "compare",
-        "Compare groups of a corpus: entity shares per 1,000 words, distinctive words (log-odds "
-        "with an informative Dirichlet prior), targeted sentiment with bootstrap intervals, and "
-        "who is quoted.",
-        *options.ANALYSIS_OPTIONS,
-        "format",
-        help="compare outlets, documents, entity groups or voices",
-    )
+    parser = options.command(commands, "compare", __doc__, *options.ANALYSIS_OPTIONS, "format")
     parser.add_argument(
         "--by",
         required=True,

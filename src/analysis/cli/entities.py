@@ -1,4 +1,7 @@
-"""``analysis entities``: count canonical entities."""
+"""``analysis entities``: count canonical entities in a corpus.
+
+Count canonical entities (aliases, nicknames and metonyms merged).
+"""
 
 from __future__ import annotations
 
@@ -10,14 +13,7 @@ from analysis.entities import DEFAULT_LABELS, entity_frequencies
 
 def add(commands: argparse._SubParsersAction) -> None:
     """Register the command."""
-    parser = options.command(
-        commands,
-        "entities",
-        "Count canonical entities (aliases, nicknames and metonyms merged).",
-        *options.ANALYSIS_OPTIONS,
-        "format",
-        help="count canonical entities in a corpus",
-    )
+    parser = options.command(commands, "entities", __doc__, *options.ANALYSIS_OPTIONS, "format")
     parser.add_argument("--top", type=int, default=None, help="only the N most frequent")
     parser.add_argument(
         "--labels", default=",".join(DEFAULT_LABELS), help="comma-separated entity labels"

@@ -99,9 +99,17 @@ def command(
     name: str,
     description: str,
     *shared: str,
-    help: str,  # noqa: A002 - argparse's own name for it
+    help: str | None = None,  # noqa: A002 - argparse's own name for it
 ) -> argparse.ArgumentParser:
-    """Register the command ``name`` with the shared options ``shared``; returns its parser."""
+    """Register the command ``name`` with the shared options ``shared``; returns its parser.
+
+    Without ``help``, ``description`` is a command module's docstring: its first line, after
+    the command's name, is the one-line help, and the rest the description.
+    """
+    if help is None:
+        first, _, rest = description.partition("\n")
+        help = first.split(": ", 1)[-1].rstrip(".")
+        description = " ".join(rest.split())
     parser = commands.add_parser(name, help=help, description=description)
     add(parser, *shared)
     return parser

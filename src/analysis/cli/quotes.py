@@ -1,4 +1,7 @@
-"""``analysis quotes``: who is quoted or reported, saying what."""
+"""``analysis quotes``: who is quoted or reported, saying what.
+
+Direct, partial and reported attributions, with speakers resolved.
+"""
 
 from __future__ import annotations
 
@@ -9,14 +12,7 @@ from analysis.cli import options
 
 def add(commands: argparse._SubParsersAction) -> None:
     """Register the command."""
-    parser = options.command(
-        commands,
-        "quotes",
-        "Direct, partial and reported attributions, with speakers resolved.",
-        *options.ANALYSIS_OPTIONS,
-        "format",
-        help="who is quoted or reported, saying what",
-    )
+    parser = options.command(commands, "quotes", __doc__, *options.ANALYSIS_OPTIONS, "format")
     parser.add_argument("--cues", default=None, help="CSV of cue lemmas to use instead")
     parser.set_defaults(run=run)
 

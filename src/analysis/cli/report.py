@@ -69,16 +69,11 @@ def add(commands: argparse._SubParsersAction) -> None:
         help="write outputs/manifest.json (corpus, model, package versions, file checksums)",
     )
     _add_outputs_option(manifest)
-    manifest.add_argument(
-        "--corpus",
-        default=DEFAULT_CORPUS,
-        help=f"the corpus the notebooks read (default: {DEFAULT_CORPUS})",
-    )
-    manifest.add_argument(
-        "--model",
-        default=DEFAULT_MODEL,
-        help=f"the spaCy model the notebooks used (default: {DEFAULT_MODEL})",
-    )
+    for flag, default, what in (
+        ("--corpus", DEFAULT_CORPUS, "the corpus the notebooks read"),
+        ("--model", DEFAULT_MODEL, "the spaCy model the notebooks used"),
+    ):
+        manifest.add_argument(flag, default=default, help=f"{what} (default: {default})")
     manifest.set_defaults(run=_manifest_command)
 
     index = options.command(

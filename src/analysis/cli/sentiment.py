@@ -1,4 +1,8 @@
-"""``analysis sentiment``: sentence sentiment, or sentiment toward each entity."""
+"""``analysis sentiment``: sentence sentiment, or sentiment toward each entity.
+
+VADER sentence sentiment (--by sentence) or targeted sentiment toward each canonical entity,
+author and quoted voices apart (--by entity).
+"""
 
 from __future__ import annotations
 
@@ -11,15 +15,7 @@ from analysis.sentiment import METHODS, THRESHOLD, entity_sentiment, with_polari
 
 def add(commands: argparse._SubParsersAction) -> None:
     """Register the command."""
-    parser = options.command(
-        commands,
-        "sentiment",
-        "VADER sentence sentiment (--by sentence) or targeted sentiment toward each canonical "
-        "entity, author and quoted voices apart (--by entity).",
-        *options.ANALYSIS_OPTIONS,
-        "format",
-        help="sentence sentiment, or sentiment toward each entity",
-    )
+    parser = options.command(commands, "sentiment", __doc__, *options.ANALYSIS_OPTIONS, "format")
     parser.add_argument("--by", choices=["sentence", "entity"], default="entity")
     parser.add_argument("--method", choices=list(METHODS), default="model")
     parser.add_argument("--positive", type=float, default=THRESHOLD, help="sentence threshold")

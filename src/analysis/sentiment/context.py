@@ -80,6 +80,10 @@ def _strings(ids: list[int], strings: StringStore) -> list[str]:
     return list(map(cache.__getitem__, ids))
 
 
+# The per-token lists that the document (_Tokens) and each sentence (_Sentence) hold.
+_TOKEN_LISTS = ("heads", "deps", "pos", "lemmas", "lowers", "spaced")
+
+
 class _Tokens:
     """The token attributes targeted sentiment reads, for a whole ``Doc``, read at once.
 
@@ -92,12 +96,7 @@ class _Tokens:
 
     __slots__ = (
         "doc",
-        "heads",
-        "deps",
-        "pos",
-        "lemmas",
-        "lowers",
-        "spaced",
+        *_TOKEN_LISTS,
         "punct",
         "idx",
         "quote_marks",
@@ -208,12 +207,7 @@ class _Sentence:
         "start",
         "end",
         "start_char",
-        "heads",
-        "deps",
-        "pos",
-        "lemmas",
-        "lowers",
-        "spaced",
+        *_TOKEN_LISTS,
         "boundary",
         "punct",
         "valence",

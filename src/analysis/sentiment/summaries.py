@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analysis.sentiment.vader import SHARES, polarity_indicators
+
 
 def entity_sentiment(
     rows: pd.DataFrame, *, by_voice: bool = True, by_document: bool = False
@@ -29,10 +31,8 @@ def entity_sentiment(
     columns.append("sentences")
     if rows.empty:
         return pd.DataFrame(columns=columns)
-    polarity = rows["polarity"]
     frame = rows.assign(
-        _negative=(polarity == -1).astype("float64"),
-        _positive=(polarity == 1).astype("float64"),
+        **polarity_indicators(rows["polarity"]),
         _author=rows["score"].where(rows["voice"] == "author"),
         _quoted=rows["score"].where(rows["voice"] == "quoted"),
         _sentence=rows["doc_id"].astype(str) + ":" + rows["sent_id"].astype(str),
@@ -42,8 +42,7 @@ def entity_sentiment(
         .agg(
             mentions=("score", "size"),
             mean_score=("score", "mean"),
-            share_negative=("_negative", "mean"),
-            share_positive=("_positive", "mean"),
+            **SHARES,
             author_mentions=("_author", "count"),
             author_mean=("_author", "mean"),
             quoted_mentions=("_quoted", "count"),

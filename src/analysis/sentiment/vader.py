@@ -291,21 +291,23 @@ def document_sentiment(sentence_scores: pd.DataFrame) -> pd.DataFrame:
         :data:`DOCUMENT_COLUMNS`: the number of sentences, their mean compound score and the
         shares of negative, neutral and positive sentences, in order of first appearance.
     """
-    polarity = sentence_scores["polarity"]
     table = (
-        sentence_scores.assign(
-            _negative=(polarity == -1).astype("float64"),
-            _neutral=(polarity == 0).astype("float64"),
-            _positive=(polarity == 1).astype("float64"),
-        )
+        sentence_scores.assign(**polarity_indicators(sentence_scores["polarity"]))
         .groupby("doc_id", sort=False)
-        .agg(
-            sentences=("compound", "size"),
-            mean_compound=("compound", "mean"),
-            share_negative=("_negative", "mean"),
-            share_neutral=("_neutral", "mean"),
-            share_positive=("_positive", "mean"),
-        )
+        .agg(sentences=("compound", "size"), mean_compound=("compound", "mean"), **SHARES)
         .reset_index()
     )
     return table[DOCUMENT_COLUMNS]
+
+
+_POLARITIES = {"negative": -1, "neutral": 0, "positive": 1}
+#: Named aggregations of :func:`polarity_indicators`: the share of each polarity in a group.
+SHARES: dict[str, tuple[str, str]] = {f"share_{name}": (f"_{name}", "mean") for name in _POLARITIES}
+
+
+def polarity_indicators(polarity: pd.Series) -> dict[str, pd.Series]:
+    """Columns ``_negative``, ``_neutral`` and ``_positive``: 1.0 where ``polarity`` (-1/0/1) is
+    that one, else 0.0; their means are the shares (:data:`SHARES`)."""
+    return {
+        f"_{name}": (polarity == value).astype("float64") for name, value in _POLARITIES.items()
+    }

@@ -1,59 +1,23 @@
-"""Source attribution: who is quoted or reported, saying what, resolved to a speaker entity.
-
-For each document this module finds
-  * direct quotations (content inside quote marks, the speaker before or after it, a colon
-    introduction, several sentences, a quote running on into the next paragraph);
-  * reported speech from the dependency parse: a cue (``data/cue_verbs.csv``) with its subject as
-    the source and its clausal complement or object as the content ("X said (that) ...", "X vowed
-    to ...", "X accused Y of ...", "This, they argue, is ...", "according to X, ...");
-  * partial quotations: a quoted fragment inside reported speech;
-and resolves each source to a speaker: an entity from :mod:`analysis.entities` (metonyms and
-nicknames included), a pronoun to the nearest compatible antecedent, a definite description ("the
-paper") to the nearest entity of its type. Quoted words with no cue and no speaker (scare quotes,
-nicknames) are kept apart as quoted terms.
-"""
+"""Source attribution of one parsed document: who is quoted or reported, saying what, resolved
+to a speaker entity (see :mod:`analysis.attribution`)."""
 
 from __future__ import annotations
 
 import bisect
-import csv
 import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple
 
 import pandas as pd
 from spacy.attrs import IDX, LEMMA, LOWER, ORTH, SPACY
 from spacy.tokens import Doc, Span, Token
 
-from analysis import paths
+from analysis.attribution.cues import CueVerb, load_cues
+from analysis.attribution.quotes import _CLOSING, _OPENING, Quote, find_quotes
 from analysis.entities import Knowledge, mention_fields
-from analysis.schema import (
-    ATTRIBUTION_COLUMNS,
-    KINDS,
-    QUOTED_TERM_COLUMNS,
-    AttributionRow,
-    QuotedTermRow,
-)
+from analysis.schema import AttributionRow, QuotedTermRow
 
-__all__ = [
-    "ATTRIBUTION_COLUMNS",
-    "QUOTED_TERM_COLUMNS",
-    "CueVerb",
-    "Quote",
-    "extract",
-    "find_quotes",
-    "kind_shares",
-    "load_cues",
-    "quoted_words",
-    "speaker_table",
-]
-
-_OPENING = "“„«‘"
-_CLOSING = "”»’"
-_PAIRS = {"“": "”", "„": "“", "«": "»", "‘": "’"}
-_DOUBLE = {"”", '"', "''"}
 _PERSON_PRONOUNS = {"he", "she", "him", "her", "his", "hers"}
 _GROUP_PRONOUNS = {"they", "them", "their"}
 _RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
@@ -64,117 +28,6 @@ _CLAUSE_DEPS = {"ccomp", "xcomp"}
 _OBJECT_DEPS = {"dobj", "dative", "prep", "oprd", "advcl", "ccomp", "xcomp", "attr", "acomp"}
 _QUOTING_CUES = {"quoting", "citing"}
 _DASH_SOURCE = re.compile(r"[ \t\u00a0]*([―—])[ \t\u00a0]*([^\n―—]{2,60}?)[ \t\u00a0.]*(?:\n|$)")
-
-
-class CueVerb(NamedTuple):
-    """A cue lemma: its kind, and whether its object alone can carry the content ("accused the
-    West of ...", "describes the conflict as ...") or only a clause can ("said that ...")."""
-
-    kind: str
-    object_content: bool
-
-
-class Quote(NamedTuple):
-    """A quotation in the text: character offsets including the marks, and the paragraph pieces
-    of a quote that runs on into the next paragraph."""
-
-    start: int
-    end: int
-    pieces: tuple[tuple[int, int], ...]
-
-
-@functools.lru_cache(maxsize=8)
-def load_cues(path: str | None = None) -> dict[str, CueVerb]:
-    """Cue lemmas from a CSV file with columns ``lemma,kind,object_content``.
-
-    Args:
-        path: the file; default the packaged ``data/cue_verbs.csv``. ``kind`` is speech, belief,
-            intention or evidence; ``object_content`` is yes or no.
-    """
-    file = paths.resolve_path(path) if path else paths.DATA_DIR / "cue_verbs.csv"
-    with open(file, encoding="utf-8", newline="") as handle:
-        return {
-            row["lemma"].strip().lower(): CueVerb(
-                row["kind"].strip(), row.get("object_content", "").strip().lower() == "yes"
-            )
-            for row in csv.DictReader(handle)
-        }
-
-
-def find_quotes(text: str) -> list[Quote]:
-    """Quotations marked by curly, straight or guillemet quote marks.
-
-    Never raises on unbalanced marks: a quote left open at the end of a paragraph continues into
-    the next paragraph if that one opens with a quote mark (the news convention for long quotes),
-    and otherwise ends with its paragraph. A closing mark with no opening one is ignored.
-    Single curly quotes count only when ‘ opens them, since ’ is also the apostrophe.
-    """
-    quotes: list[Quote] = []
-    paragraphs = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
-    open_at: int | None = None
-    closer = ""
-    pieces: list[tuple[int, int]] = []
-    for p_index, (p_start, p_end) in enumerate(paragraphs):
-        i = p_start
-        while True:
-            # The next character that can open a quote, or close the open one: nothing happens
-            # at the others.
-            candidate = (_OPEN_CANDIDATES if open_at is None else _CLOSE_CANDIDATES[closer]).search(
-                text, i, p_end
-            )
-            if candidate is None:
-                break
-            i = candidate.start()
-            char = text[i]
-            if open_at is None:
-                if text.startswith("''", i) and _opens(text, i, width=2):  # ''typewriter'' quotes
-                    open_at, closer = i, "''"
-                    i += 1
-                elif char in _PAIRS and (char != "‘" or _opens(text, i)):
-                    open_at, closer = i, _PAIRS[char]
-                elif char == '"' and _opens(text, i):
-                    open_at, closer = i, '"'
-            elif (text.startswith(closer, i) or (closer in _DOUBLE and char in _DOUBLE)) and (
-                closer != "’" or not text[i + 1 : i + 2].isalpha()
-            ):
-                # Writers mix curly and straight double marks (“no evidence"): any double closes.
-                end = i + (len(closer) if text.startswith(closer, i) else 1)
-                pieces.append((open_at, end))
-                quotes.append(Quote(pieces[0][0], end, tuple(pieces)))
-                open_at, pieces = None, []
-                i = end - 1
-            i += 1
-        if open_at is not None:
-            next_start = paragraphs[p_index + 1][0] if p_index + 1 < len(paragraphs) else None
-            if next_start is not None and text[next_start] in _OPENING + '"':
-                # Runs on: this paragraph's part ends here, the next opening mark is skipped.
-                pieces.append((open_at, p_end))
-                open_at = next_start
-                paragraphs[p_index + 1] = (next_start + 1, paragraphs[p_index + 1][1])
-            else:
-                pieces.append((open_at, p_end))
-                quotes.append(Quote(pieces[0][0], p_end, tuple(pieces)))
-                open_at, pieces = None, []
-    return quotes
-
-
-# The characters at which find_quotes can open a quote, or close one opened by a mark (the first
-# character of its closer, and any double mark for a double closer).
-_OPEN_CANDIDATES = re.compile("[" + re.escape("".join(_PAIRS) + "\"'") + "]")
-_CLOSE_CANDIDATES = {
-    closer: re.compile(
-        "[" + re.escape(closer[0] + ("".join(_DOUBLE) if closer in _DOUBLE else "")) + "]"
-    )
-    for closer in {*_PAIRS.values(), "''", '"'}
-}
-
-
-def _opens(text: str, i: int, *, width: int = 1) -> bool:
-    """A straight or single mark opens a quote when it follows space or a bracket and precedes a
-    word character."""
-    before = text[i - 1] if i > 0 else " "
-    after = text[i + width] if i + width < len(text) else " "
-    return (before.isspace() or before in "([{—–-/") and not after.isspace()
 
 
 @dataclass
@@ -803,62 +656,3 @@ def extract(
         for s, e in extractor.quoted_terms(attributions)
     ]
     return rows, terms
-
-
-_WORD = re.compile(r"\w+(?:[’'-]\w+)*")
-
-
-def quoted_words(content_text: str, kind: str) -> int:
-    """Words a source is quoted with: all of a direct quotation, the quoted fragments of a partial
-    one, none of reported speech."""
-    if kind == "direct":
-        return len(_WORD.findall(content_text))
-    if kind == "partial":
-        return sum(
-            len(_WORD.findall(content_text[q.start : q.end])) for q in find_quotes(content_text)
-        )
-    return 0
-
-
-def speaker_table(attributions: pd.DataFrame) -> pd.DataFrame:
-    """Who gets a voice: one row per speaker.
-
-    Returns:
-        ``speaker, speaker_label, attributions, direct, partial, indirect, words_quoted,
-        documents``, sorted by attributions, then words quoted (both descending), then name.
-        Speakers left unresolved (empty) are grouped under "(unresolved)".
-    """
-    table = attributions.assign(
-        speaker=attributions["speaker"].replace("", "(unresolved)"),
-        words_quoted=[
-            quoted_words(text, kind)
-            for text, kind in zip(attributions["content_text"], attributions["kind"], strict=True)
-        ],
-    )
-    counts = pd.crosstab(table["speaker"], table["kind"]).reindex(columns=list(KINDS), fill_value=0)
-    summary = table.groupby("speaker").agg(
-        speaker_label=("speaker_label", "first"),
-        attributions=("kind", "size"),
-        words_quoted=("words_quoted", "sum"),
-        documents=("doc_id", "nunique"),
-    )
-    summary = summary.join(counts).reset_index()
-    columns = ["speaker", "speaker_label", "attributions", *KINDS]
-    summary = summary[columns + ["words_quoted", "documents"]]
-    return summary.sort_values(
-        ["attributions", "words_quoted", "speaker"], ascending=[False, False, True]
-    ).reset_index(drop=True)
-
-
-def kind_shares(attributions: pd.DataFrame) -> pd.DataFrame:
-    """Direct, partial and reported (indirect) attributions: count and share of all."""
-    counts = attributions["kind"].value_counts().reindex(list(KINDS))
-    counts = counts.fillna(0).astype("int64")
-    total = int(counts.sum())
-    return pd.DataFrame(
-        {
-            "kind": counts.index,
-            "attributions": counts.to_numpy(),
-            "share": (counts / total).round(4).to_numpy() if total else 0.0,
-        }
-    )

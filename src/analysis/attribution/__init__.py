@@ -1,6 +1,6 @@
 """Source attribution: who is quoted or reported, saying what, resolved to a speaker entity.
 
-For each document this module finds
+For each document this package finds
   * direct quotations (content inside quote marks, the speaker before or after it, a colon
     introduction, several sentences, a quote running on into the next paragraph);
   * reported speech from the dependency parse: a cue (``data/cue_verbs.csv``) with its subject as

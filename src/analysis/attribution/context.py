@@ -17,10 +17,12 @@ from analysis.attribution.quotes import Quote, find_quotes
 from analysis.entities import mention_fields
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Attribution:
     """One attribution a pass found: character spans of its source, cue and content, and the
-    speaker resolved (``via`` the one who quotes them, for "Quoting X, ...")."""
+    speaker resolved (``via`` the one who quotes them, for "Quoting X, ..."). Not changed once
+    made (:func:`analysis.attribution.record.nest` makes a copy); not frozen, since a frozen
+    dataclass is slower to make and the passes make many."""
 
     kind: str
     cue_kind: str

@@ -1,0 +1,183 @@
+"""What every attribution pass reads of one document and none changes (:class:`_Context`, built
+once per document, with its entity mentions looked up by offset), the record of an attribution
+the passes produce, and the helpers that turn tokens into character spans."""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import pandas as pd
+from spacy.attrs import IDX, LEMMA, LOWER, ORTH, SPACY
+from spacy.tokens import Doc, Token
+
+from analysis.attribution.cues import CueVerb
+from analysis.attribution.quotes import Quote, find_quotes
+from analysis.entities import mention_fields
+
+
+@dataclass
+class _Attribution:
+    """One attribution a pass found: character spans of its source, cue and content, and the
+    speaker resolved (``via`` the one who quotes them, for "Quoting X, ..."). Not changed once
+    made (:func:`analysis.attribution.record.nest` makes a copy); not frozen, since a frozen
+    dataclass is slower to make and the passes make many."""
+
+    kind: str
+    cue_kind: str
+    source: list[tuple[int, int]] = field(default_factory=list)
+    cue: list[tuple[int, int]] = field(default_factory=list)
+    content: list[tuple[int, int]] = field(default_factory=list)
+    speaker: str = ""
+    speaker_label: str = ""
+    via: str = ""
+    sent_start: int = 0
+
+
+class _Entities:
+    """The document's resolved entity mentions, looked up by character offset."""
+
+    def __init__(self, mentions: pd.DataFrame | Sequence[tuple]):
+        fields = ("start_char", "end_char", "entity", "label")
+        self.rows = sorted(mention_fields(mentions, fields), key=lambda r: r[0])
+        self.starts = [r[0] for r in self.rows]
+
+    def covering(self, start: int, end: int) -> tuple[str, str] | None:
+        i = bisect.bisect_right(self.starts, end) - 1
+        while i >= 0 and self.rows[i][1] > start - 200:
+            s, e, entity, label = self.rows[i]
+            if s < end and start < e:
+                return entity, label
+            i -= 1
+        return None
+
+    def before(self, position: int, labels: set[str], *, floor: int = 0) -> tuple[str, str] | None:
+        i = bisect.bisect_left(self.starts, position) - 1
+        while i >= 0 and self.rows[i][0] >= floor:
+            s, e, entity, label = self.rows[i]
+            if label in labels and e <= position:
+                return entity, label
+            i -= 1
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    """The facts of one document the passes read: the parse, its entity mentions, the cue
+    lemmas, and what the passes need of every token (text, offsets, lemmas, where the commas,
+    colons and "according" are) and of the text (its quotes). Build it with :meth:`of`; nothing
+    in it changes after (the passes pass what they find as arguments and return values)."""
+
+    doc: Doc
+    entities: _Entities
+    cues: Mapping[str, CueVerb]
+    text: str
+    idx: Sequence[int]
+    lemmas: Sequence[str]
+    quotes: Sequence[Quote]
+    quote_starts: Sequence[int]
+    according_at: Sequence[int]
+    commas: Sequence[int]
+    colons: Sequence[int]
+
+    @classmethod
+    def of(cls, doc: Doc, entities: _Entities, cues: Mapping[str, CueVerb]) -> _Context:
+        # What the passes need of every token, read at once with Doc.to_array: iterating over a
+        # Doc (Doc.text does too) builds a Token object for each token, which costs more than
+        # the passes themselves.
+        strings = doc.vocab.strings
+        orth_ids, spaces, lemma_ids, lower_ids, idx = doc.to_array(
+            [ORTH, SPACY, LEMMA, LOWER, IDX]
+        ).T.tolist()
+        orth_of = {i: strings[i] for i in set(orth_ids)}
+        texts = [orth_of[i] for i in orth_ids]
+        # Doc.text: every token's text_with_ws.
+        text = "".join(map(str.__add__, texts, map(("", " ").__getitem__, spaces)))
+        quotes = find_quotes(text)
+        lemma_of = {i: strings[i].lower() for i in set(lemma_ids)}
+        according = {i for i in set(lower_ids) if strings[i] == "according"}
+        return cls(
+            doc=doc,
+            entities=entities,
+            cues=cues,
+            text=text,
+            idx=idx,
+            lemmas=[lemma_of[i] for i in lemma_ids],
+            quotes=quotes,
+            quote_starts=[q.start for q in quotes],
+            according_at=[i for i, lower in enumerate(lower_ids) if lower in according],
+            commas=[i for i, orth in enumerate(texts) if orth == ","],
+            colons=[i for i, orth in enumerate(texts) if orth == ":"],
+        )
+
+    # --- where things are --------------------------------------------------------------------
+    def quote_at(self, char: int) -> Quote | None:
+        i = bisect.bisect_right(self.quote_starts, char) - 1
+        if i >= 0 and self.quotes[i].start <= char < self.quotes[i].end:
+            return self.quotes[i]
+        return None
+
+    def cue_kind(self, token: Token) -> str | None:
+        cue = self.cues.get(token.lemma_.lower())
+        if cue is None:
+            return None
+        kind = cue.kind
+        if token.pos_ in {"VERB", "AUX"}:
+            if token.dep_ in {"amod", "compound"}:  # "so-called", "the stated aim"
+                return None
+            return kind
+        # The small model tags some cue verbs as nouns ("Washington vow to support"): accept them
+        # when an infinitive follows, as it would follow the verb.
+        nxt = token.nbor(1) if token.i + 1 < len(token.doc) else None
+        if (
+            token.pos_ == "NOUN"
+            and nxt is not None
+            and nxt.lower_ == "to"
+            and nxt.head.pos_ == "VERB"
+        ):
+            return kind
+        return None
+
+    def starts_sentence(self, position: int) -> bool:
+        before = self.text[:position].rstrip(" \t\u00a0")
+        return not before or before.endswith(("\n", ".", "!", "?", ":", "”", '"'))
+
+
+# --- tokens as character spans -------------------------------------------------------------------
+def _span(tokens: Sequence[Token]) -> tuple[int, int]:
+    return tokens[0].idx, tokens[-1].idx + len(tokens[-1])
+
+
+def _trim(tokens: list[Token]) -> list[Token]:
+    """Drop punctuation and space at both ends, but keep quote marks that close a quote."""
+    while tokens and (tokens[0].is_space or (tokens[0].is_punct and tokens[0].text not in '"“‘')):
+        tokens = tokens[1:]
+    while tokens and (
+        tokens[-1].is_space or (tokens[-1].is_punct and tokens[-1].text not in '"”’')
+    ):
+        tokens = tokens[:-1]
+    return tokens
+
+
+def _subtree_tokens(token: Token, *, exclude: Iterable[Token] = ()) -> list[Token]:
+    excluded: set[int] = set()
+    for other in exclude:
+        excluded.update(t.i for t in other.subtree)
+    return [t for t in token.subtree if t.i not in excluded]
+
+
+def _pieces(tokens: list[Token]) -> list[tuple[int, int]]:
+    """Contiguous runs of tokens as character spans, trimmed of punctuation at their ends."""
+    runs: list[list[Token]] = []
+    for t in sorted(tokens, key=lambda t: t.i):
+        if runs and t.i == runs[-1][-1].i + 1:
+            runs[-1].append(t)
+        else:
+            runs.append([t])
+    spans = []
+    for run in runs:
+        run = _trim(run)
+        if run:
+            spans.append(_span(run))
+    return spans

@@ -1,0 +1,115 @@
+"""Recording an attribution a pass found: its kind (direct, partial or indirect), its content
+widened to the quotes it cuts into, its speaker resolved, and the quoted person of "Quoting X,
+the paper wrote ..."."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+
+from spacy.tokens import Span, Token
+
+from analysis.attribution.context import _Attribution, _Context, _pieces
+from analysis.attribution.quotes import _CLOSING, _OPENING
+from analysis.attribution.speakers import speaker
+
+_QUOTING_CUES = {"quoting", "citing"}
+
+
+def add_direct(
+    ctx: _Context,
+    earlier: Sequence[_Attribution],
+    cue_kind: str,
+    source: list[Token],
+    cue: list[Token],
+    pieces: list[tuple[int, int]],
+    sent: Span,
+) -> _Attribution | None:
+    return add(ctx, earlier, cue_kind, source, cue, pieces, sent, direct=True)
+
+
+def add(
+    ctx: _Context,
+    earlier: Sequence[_Attribution],
+    cue_kind: str,
+    source: list[Token],
+    cue: list[Token],
+    content_spans: list[tuple[int, int]],
+    sent: Span,
+    *,
+    direct: bool = False,
+) -> _Attribution | None:
+    """The attribution to record, or None when it has no content; ``earlier`` are the
+    attributions found before it (see :func:`analysis.attribution.speakers.speaker`). Content
+    found through a cue's complement is reported speech, ``partial`` when it contains quoted
+    words, even if they are all of it ("called it “total political crap”"); only quotes standing
+    as a sentence of their own are ``direct``."""
+    if not content_spans:
+        return None
+    content_spans = with_quotes(ctx, content_spans)
+    speaker_name, label = speaker(ctx, source, earlier)
+    quoted_only = all(
+        ctx.text[s] in _OPENING + "\"'" and ctx.text[e - 1] in _CLOSING + "\"'"
+        for s, e in content_spans
+    )
+    if quoted_only and not direct:
+        # "he said, “We remain open ...”": a whole quote after the cue is a direct quotation;
+        # "called it “crap”" or "said that “...”" quote a fragment.
+        lead = ctx.text[: content_spans[0][0]].rstrip()
+        direct = not lead or lead.endswith((",", ":")) or ctx.starts_sentence(content_spans[0][0])
+    kind = "direct" if direct else "indirect"
+    if not direct and any(
+        s <= q.start < e or s < q.end <= e for q in ctx.quotes for s, e in content_spans
+    ):
+        kind = "partial"
+    attribution = _Attribution(
+        kind=kind,
+        cue_kind=cue_kind,
+        source=_pieces(source) if source else [],
+        cue=_pieces(cue) if cue else [],
+        content=content_spans,
+        speaker=speaker_name,
+        speaker_label=label,
+        sent_start=sent.start_char,
+    )
+    return nest(ctx, earlier, attribution, sent)
+
+
+def with_quotes(ctx: _Context, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Widen content to whole quotes it cuts into, and to a quote that follows it directly
+    ("vow to support the regime “for as long as it takes”")."""
+    widened = []
+    for start, end in spans:
+        for quote in ctx.quotes:
+            if quote.start < end and start < quote.end:
+                start, end = min(start, quote.start), max(end, quote.end)
+            elif 0 <= quote.start - end <= 2 and ctx.text[end : quote.start] in ("", " "):
+                end = quote.end
+        widened.append((start, end))
+    return widened
+
+
+def nest(
+    ctx: _Context, earlier: Sequence[_Attribution], attribution: _Attribution, sent: Span
+) -> _Attribution:
+    """ "Quoting Jan Techau of ..., the WSJ wrote": the quoted person speaks via the paper.
+    Returns the attribution with the quoted person as its speaker, or unchanged."""
+    first = sent[0]
+    if first.lower_ not in _QUOTING_CUES:
+        return attribution
+    comma = next((t for t in sent if t.text == ","), None)
+    if comma is None:
+        return attribution
+    original = [t for t in sent if first.i < t.i < comma.i]
+    # "Jan Techau of the consulting firm Eurasia Group": the name before "of".
+    name = original[: next((i for i, t in enumerate(original) if t.lower_ == "of"), len(original))]
+    if not name:
+        return attribution
+    speaker_name, label = speaker(ctx, name, earlier)
+    return dataclasses.replace(
+        attribution,
+        via=attribution.speaker,
+        speaker=speaker_name,
+        speaker_label=label,
+        source=_pieces(name),
+    )

@@ -1,0 +1,123 @@
+"""Reported speech from the dependency parse: a cue with its subject as the source and its clausal
+complement or object as the content ("X said (that) ...", "X vowed to ...", "X accused Y of
+...", "This, they argue, is ..."), and "according to X, ..."."""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Sequence, Set
+
+from spacy.tokens import Token
+
+from analysis.attribution.context import _Attribution, _Context, _pieces, _subtree_tokens
+from analysis.attribution.quotes import _OPENING
+from analysis.attribution.record import add
+from analysis.attribution.speakers import _noun_phrase, source_of
+
+_CLAUSE_DEPS = {"ccomp", "xcomp"}
+# Right-hand dependents that carry the content of speech-act verbs without a clause:
+# "accused the West of ...", "describes the conflict as ...".
+_OBJECT_DEPS = {"dobj", "dative", "prep", "oprd", "advcl", "ccomp", "xcomp", "attr", "acomp"}
+
+
+def content_of(
+    ctx: _Context, cue: Token, kind: str, source_tokens: list[Token]
+) -> tuple[list[Token], list[Token]]:
+    """What the cue introduces, and the words besides the cue itself that belong to it ("referred
+    to": the preposition). ``source_tokens`` are the words naming who speaks
+    (:func:`analysis.attribution.speakers.source_of`): content before a post-posed cue stops at
+    them."""
+    clauses = [c for c in cue.children if c.dep_ in _CLAUSE_DEPS]
+    if cue.pos_ == "NOUN":
+        nxt = cue.nbor(1)
+        return ([t for t in nxt.head.subtree if t.i >= nxt.i] if nxt.head.i > cue.i else []), []
+    if introduces_quote(ctx, cue):
+        return [], []  # "he warned Trump: “...”" is a direct quotation: see direct()
+    takes_object = ctx.cues[cue.lemma_.lower()].object_content
+    objects = [c for c in cue.children if c.dep_ in _OBJECT_DEPS and c.i > cue.i]
+    if takes_object and clauses and objects and objects[0].i < clauses[0].i:
+        # "threatened serious repercussions ... should they enter into any arms deal"
+        return [t for child in objects for t in child.subtree], []
+    if clauses:
+        clause = clauses[0]
+        tokens = list(clause.subtree)
+        if clause.i < cue.i:  # post-posed cue: everything before the source
+            first = cue.sent.start
+            last = min(t.i for t in source_tokens) if source_tokens else cue.i
+            tokens = [t for t in cue.sent if first <= t.i < last]
+        return tokens, []
+    if cue.dep_ == "parataxis":  # "This, they argue, is at odds with ..."
+        return _subtree_tokens(cue.head, exclude=[cue]), []
+    if not takes_object or not objects:
+        return [], []
+    if len(objects) == 1 and objects[0].pos_ == "PRON" and not list(objects[0].children):
+        return [], []  # "confirmed it": nothing said
+    tokens = []
+    for child in objects:
+        tokens.extend(child.subtree)
+    # "referred to the ...": the preposition belongs to the cue.
+    if tokens and objects[0].dep_ == "prep" and objects[0].i == cue.i + 1:
+        return [t for t in tokens if t.i != objects[0].i], [objects[0]]
+    return tokens, []
+
+
+def introduces_quote(ctx: _Context, cue: Token) -> bool:
+    """The cue is followed, in its sentence, by a colon and a quote."""
+    k = bisect.bisect_right(ctx.colons, cue.i)  # the first colon after the cue
+    if k < len(ctx.colons) and ctx.colons[k] < cue.sent.end:
+        idx = ctx.idx[ctx.colons[k]]
+        rest = ctx.text[idx + 1 : idx + 4].lstrip()
+        return bool(rest) and rest[0] in _OPENING + '"'
+    return False
+
+
+def reported(
+    ctx: _Context, earlier: Sequence[_Attribution], used_cues: Set[int]
+) -> list[_Attribution]:
+    """``earlier`` (the attributions found so far) followed by the reported speech of the cues
+    outside quotes, but for ``used_cues`` (those of direct quotations)."""
+    found = list(earlier)
+    # Only a token whose lemma is a cue has a cue kind.
+    for i in [i for i, lemma in enumerate(ctx.lemmas) if lemma in ctx.cues]:
+        token = ctx.doc[i]
+        kind = ctx.cue_kind(token)
+        if kind is None or token.i in used_cues or ctx.quote_at(token.idx):
+            continue
+        source_tokens = source_of(ctx, token)
+        content, more_cue = content_of(ctx, token, kind, source_tokens)
+        cue_tokens = [token, *more_cue]
+        content = [t for t in content if t not in source_tokens and t not in cue_tokens]
+        content_spans = _pieces(content)
+        if not content_spans or sum(e - s for s, e in content_spans) < 8:
+            continue
+        if not source_tokens:
+            continue
+        if token.lower_ == "according":
+            continue
+        attribution = add(ctx, found, kind, source_tokens, cue_tokens, content_spans, token.sent)
+        if attribution is not None:
+            found.append(attribution)
+    return found
+
+
+def according_to(ctx: _Context, earlier: Sequence[_Attribution]) -> list[_Attribution]:
+    """``earlier`` (the attributions found so far) followed by those of "according to X": the
+    rest of its sentence is the content."""
+    found = list(earlier)
+    for i in ctx.according_at:
+        token = ctx.doc[i]
+        if token.i + 1 >= len(ctx.doc):
+            continue
+        to = token.nbor(1)
+        if to.lower_ != "to":
+            continue
+        objects = [c for c in to.children if c.dep_ == "pobj"]
+        if not objects:
+            continue
+        source = _noun_phrase(objects[0])
+        pp = {t.i for t in token.subtree} | {t.i for t in to.subtree} | {token.i, to.i}
+        content = [t for t in token.sent if t.i not in pp]
+        attribution = add(ctx, found, "speech", source, [token, to], _pieces(content), token.sent)
+        if attribution is not None:
+            found.append(attribution)
+    return found

@@ -294,7 +294,7 @@ def _overlaps_sorted(
     return any(s < end and start < e for s, e in spans[max(0, i - 8) : i])
 
 
-# Where each field sits in a row of the model's mention table (analysis.annotate.MENTION_COLUMNS).
+# Where each field sits in a row of the model's mention table (analysis.schema.MentionRow).
 _RAW_FIELDS = ("start_char", "end_char", "text", "label", "descriptor", "descriptor_rel")
 
 

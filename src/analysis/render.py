@@ -103,7 +103,7 @@ def highlight_attributions(
 
     Args:
         text: the document's text; offsets in the tables refer to it.
-        attributions: rows of one document from :func:`analysis.attribution.attribute_corpus`
+        attributions: one document's rows of the attributions table (``Tables.attributions``)
             (columns ``kind``, ``speaker``, ``via``, ``cue_kind``, ``source``, ``cue``,
             ``content``); span columns may be lists of ``[start, end]`` or their JSON strings.
         quoted_terms: the same document's quoted terms (``start_char``, ``end_char``), if any.

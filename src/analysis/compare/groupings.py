@@ -80,7 +80,7 @@ def load_entity_groups(
     A ``.csv`` file has ``group,entity`` rows; a ``.yaml``/``.yml`` file (read when PyYAML is
     installed) maps each group to a list of entities. Names known as aliases in the entities file
     are replaced by their canonical name ("US" -> United States), so they match
-    :func:`analysis.entities.resolve_mentions`; metonyms ("Moscow") are not, since mentions of
+    :func:`analysis.entities.resolve_document`; metonyms ("Moscow") are not, since mentions of
     them count for the state they stand for.
 
     Args:

@@ -171,7 +171,7 @@ def targeted_rows(
     Args:
         doc: the parsed document.
         doc_id: its id.
-        mentions: its resolved mentions (:func:`analysis.entities.resolve_mentions`), a table or
+        mentions: its resolved mentions (:func:`analysis.entities.resolve_document`), a table or
             its rows (``analysis.entities.MENTION_COLUMNS``).
         voices: ``(start, end, speaker)`` character spans of attributed content (from the
             ``content`` pieces of :func:`analysis.attribution.extract`); a mention inside one is

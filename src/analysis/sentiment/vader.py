@@ -268,7 +268,7 @@ def with_polarity(
     scores: pd.DataFrame, *, positive: float = THRESHOLD, negative: float = -THRESHOLD
 ) -> pd.DataFrame:
     """Sentence scores (a ``compound`` column, e.g. the stored ``sentences`` table of
-    :mod:`analysis.store`) with ``polarity`` set from the thresholds, as
+    :mod:`analysis.pipeline.store`) with ``polarity`` set from the thresholds, as
     :func:`sentence_sentiment` gives them."""
     if negative > positive:
         raise AnalysisError(f"negative threshold {negative} is above positive one {positive}")

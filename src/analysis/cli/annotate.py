@@ -14,8 +14,8 @@ import sys
 
 from tqdm import tqdm
 
+import analysis.cli.options as options
 from analysis import paths
-from analysis.cli import options
 from analysis.pipeline import DEFAULT_BATCH_WORDS, ENGINES, analyse, pending
 from analysis.pipeline.store import root
 from analysis.schema import DEFAULT_BATCH_SIZE

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.cli import options
+import analysis.cli.options as options
 from analysis.compare import MEASURES, compare
 from analysis.errors import AnalysisError
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import argparse
 
-from analysis.cli import options
+import analysis.cli.options as options
 from analysis.entities import DEFAULT_LABELS, entity_frequencies
 
 

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from analysis.cli import options
+import analysis.cli.options as options
 from analysis.errors import AnalysisError
 from analysis.evaluate import (
     JACCARD_THRESHOLD,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import argparse
 
-from analysis.cli import options
+import analysis.cli.options as options
 
 
 def add(commands: argparse._SubParsersAction) -> None:

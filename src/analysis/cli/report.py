@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from analysis.cli import options
+import analysis.cli.options as options
 from analysis.paths import OUTPUTS_DIR, resolve_path
 from analysis.report import (
     DEFAULT_CORPUS,

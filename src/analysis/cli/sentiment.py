@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 
-from analysis.cli import options
+import analysis.cli.options as options
 from analysis.errors import AnalysisError
 from analysis.sentiment import METHODS, THRESHOLD, entity_sentiment, with_polarity
 

@@ -5,7 +5,7 @@ process, a local worker process, a Dask worker) loads the spaCy model once per p
 partition with ``nlp.pipe`` or reads its parses from the parse cache
 (:class:`analysis.parsing.ParseCache`), runs every analysis on each ``Doc`` as it comes out
 (:class:`analysis.pipeline.analyser.Analyser`) and writes the partition's tables to Parquet
-(:class:`analysis.pipeline.store.PartitionWriter`) a batch at a time.
+(:class:`analysis.pipeline.PartitionWriter`) a batch at a time.
 
 Two cache layers: the parse, per text hash and model; the tables, per text hash under
 :meth:`analysis.pipeline.settings.Settings.key`, which covers the analysis code, the data files and
@@ -40,9 +40,9 @@ from spacy.util import minibatch
 from analysis.corpus import Document, text_hash
 from analysis.errors import AnalysisError
 from analysis.parsing import ParseCache, check_length, load_model, parse
-from analysis.pipeline import store
 from analysis.pipeline.analyser import Analyser
 from analysis.pipeline.settings import Settings
+from analysis.pipeline.store import PartitionWriter, Tables, index, read, root
 from analysis.schema import DEFAULT_BATCH_SIZE, TABLE_COLUMNS
 
 ENGINES = ("local", "dask")
@@ -128,7 +128,7 @@ def analyse_partition(
     analyser = _analyser(settings)
     cache = ParseCache(parses) if parses is not None else None
     words = parsed = 0
-    with store.PartitionWriter(Path(folder)) as writer:
+    with PartitionWriter(Path(folder)) as writer:
         for batch in batches(items, batch_size, batch_words):
             rows: dict[str, list[tuple]] = {name: [] for name in TABLE_COLUMNS}
             texts = dict(batch)
@@ -192,7 +192,7 @@ def pending(
 ) -> tuple[list[tuple[str, str]], int]:
     """The distinct ``(text hash, text)`` pairs not yet in the store, and how many documents
     are."""
-    found = store.index(store.root(settings, cache_dir))
+    found = index(root(settings, cache_dir))
     todo: dict[str, str] = {}
     cached = 0
     for document in documents:
@@ -251,7 +251,7 @@ def analyse(
     started = time.perf_counter()
     documents = list(documents)
     todo, cached = pending(documents, settings, cache_dir=cache_dir)
-    folder = str(store.root(settings, cache_dir))
+    folder = str(root(settings, cache_dir))
     if not todo:
         return Run(len(documents), 0, cached, 0, 0, 0, time.perf_counter() - started)
     # Only a long text needs the model's limit: the driver loads no model for the others.
@@ -337,7 +337,7 @@ def load(
     cache_dir: str | os.PathLike[str] | None = None,
     only: Sequence[str] | None = None,
     **options,
-) -> store.Tables:
+) -> Tables:
     """The tables of a corpus: analyse what is not in the store yet (``options`` go to
     :func:`analyse`), then read every table from it.
 
@@ -351,4 +351,4 @@ def load(
     documents = list(documents)
     settings = settings or Settings()
     analyse(documents, settings, cache_dir=cache_dir, **options)
-    return store.read(documents, settings, cache_dir=cache_dir, only=only)
+    return read(documents, settings, cache_dir=cache_dir, only=only)

@@ -17,6 +17,13 @@ _PERSON_PRONOUNS = {"he", "she", "him", "her", "his", "hers"}
 _GROUP_PRONOUNS = {"they", "them", "their"}
 _RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
 _GROUP_LABELS = {"ORG", "GPE", "NORP"}
+# Words that stand for a speaker without naming one, whatever the parser's tag.
+_UNRESOLVED = {
+    *_PERSON_PRONOUNS,
+    *_GROUP_PRONOUNS,
+    *_RELATIVE_PRONOUNS,
+    *{"i", "we", "you", "it", "this", "these", "those", "some", "others", "one", "many"},
+}
 
 
 def _noun_phrase(head: Token) -> list[Token]:
@@ -78,8 +85,10 @@ def speaker(ctx: _Context, source: list[Token], earlier: Sequence[_Attribution])
             entity = ctx.entities.covering(child.idx, child.idx + len(child))
             if entity is not None:
                 return entity
-    if lower in {"i", "we", "you", "it", "this", "he", "she", "they"}:
-        return head.text, ""
+    # A pronoun that refers to no entity found above is left unresolved: an empty speaker,
+    # "(unresolved)" in the tables, never "it" or "who" as if it were someone.
+    if head.pos_ == "PRON" or lower in _UNRESOLVED:
+        return "", ""
     # A definite description: "the paper" -> the nearest organisation named before it.
     if head.pos_ == "NOUN" and any(t.lower_ == "the" for t in source if t.i < head.i):
         label = descriptor_label(head.lemma_.lower())

@@ -336,6 +336,7 @@ def load(
     *,
     cache_dir: str | os.PathLike[str] | None = None,
     only: Sequence[str] | None = None,
+    corpus_pass: bool = True,
     **options,
 ) -> Tables:
     """The tables of a corpus: analyse what is not in the store yet (``options`` go to
@@ -347,8 +348,10 @@ def load(
             :class:`analysis.pipeline.settings.Settings`.
         cache_dir: the cache folder; default :func:`analysis.paths.cache_dir`.
         only: read just these tables (see :func:`analysis.pipeline.store.read`).
+        corpus_pass: settle entities across the corpus (see
+            :func:`analysis.pipeline.store.read`).
     """
     documents = list(documents)
     settings = settings or Settings()
     analyse(documents, settings, cache_dir=cache_dir, **options)
-    return read(documents, settings, cache_dir=cache_dir, only=only)
+    return read(documents, settings, cache_dir=cache_dir, only=only, corpus_pass=corpus_pass)

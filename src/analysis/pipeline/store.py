@@ -33,6 +33,7 @@ import pyarrow.parquet as pq
 from analysis import paths
 from analysis.corpus import Document, documents_table, text_hash
 from analysis.entities import DEFAULT_LABELS
+from analysis.identity import rename_speakers, rename_targets, renames, resolve_corpus
 from analysis.pipeline.settings import Settings
 from analysis.schema import TABLE_COLUMNS, column_types
 
@@ -202,6 +203,7 @@ def read(
     *,
     cache_dir: str | os.PathLike[str] | None = None,
     only: Sequence[str] | None = None,
+    corpus_pass: bool = True,
 ) -> Tables:
     """The tables of ``documents`` from the store; every document must have been analysed
     (see :func:`analysis.pipeline.engine.analyse`, which calls this when it is done).
@@ -211,6 +213,9 @@ def read(
         settings: the settings the tables were computed under.
         cache_dir: the cache folder; default :func:`analysis.paths.cache_dir`.
         only: read just these tables (the others are empty); default all.
+        corpus_pass: settle entities across the corpus (:func:`analysis.identity.resolve_corpus`)
+            in the entity mentions and in the speakers and targets that name them; False gives
+            each document's own resolution, as stored.
 
     Raises:
         KeyError: a document is not in the store.
@@ -226,6 +231,8 @@ def read(
     )
     parts = sorted({found[h] for h in hashes})
     wanted = {"documents", *(only or TABLE_COLUMNS)}
+    if corpus_pass and wanted & {"attributions", "mention_sentiment"}:
+        wanted.add("entity_mentions")  # the pass renames speakers and targets by their mentions
     tables = {
         name: _read_table(name, parts if name in wanted else [], ids) for name in TABLE_COLUMNS
     }
@@ -234,4 +241,11 @@ def read(
     for column in ("n_words", "n_sentences"):
         documents_frame[column] = documents_frame["doc_id"].map(counts[column]).astype("int64")
     tables["documents"] = documents_frame
+    if corpus_pass:
+        before = tables["entity_mentions"]
+        after = resolve_corpus(before, {d.id: d.text for d in documents})
+        changes = renames(before, after)
+        tables["entity_mentions"] = after
+        tables["attributions"] = rename_speakers(tables["attributions"], changes)
+        tables["mention_sentiment"] = rename_targets(tables["mention_sentiment"], changes)
     return Tables(**tables, texts={d.id: d.text for d in documents})

@@ -1,0 +1,83 @@
+"""Score entity resolution against a gold of who each name mention refers to.
+
+The gold is a CSV with ``doc_id, start, end, label``: character offsets of a name (a bare surname,
+say) in a document, and the canonical entity it refers to, read off the text by a person; labels
+that name no one person (``FAMILY``, ``NOT_PERSON``, ``UNCLEAR``) are kept apart. A mention is
+resolved right when the canonical mention that overlaps it has that entity; a mention the package
+marks ambiguous, or finds no mention for, counts as wrong.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+
+import pandas as pd
+
+from analysis.errors import AnalysisError
+
+#: Gold labels that are no one person.
+NOT_ONE_PERSON = ("FAMILY", "NOT_PERSON", "UNCLEAR")
+#: The suffix of an entity the package could not decide (see :mod:`analysis.identity`).
+AMBIGUOUS_SUFFIX = " (ambiguous)"
+
+
+def read_name_gold(path: str | os.PathLike[str]) -> pd.DataFrame:
+    """The gold file: ``doc_id, start, end, label`` (lines starting with ``#`` are comments).
+
+    Raises:
+        AnalysisError: the file is missing or lacks a column.
+    """
+    if not os.path.isfile(path):
+        raise AnalysisError(f"name gold not found: {path}")
+    gold = pd.read_csv(path, comment="#", dtype={"doc_id": str, "label": str})
+    missing = {"doc_id", "start", "end", "label"} - set(gold.columns)
+    if missing:
+        raise AnalysisError(f"{path}: no {', '.join(sorted(missing))} column")
+    return gold
+
+
+def score_names(gold: pd.DataFrame, mentions: pd.DataFrame) -> dict[str, object]:
+    """How many gold mentions of one person resolve to that person.
+
+    Args:
+        gold: from :func:`read_name_gold`.
+        mentions: canonical entity mentions (``doc_id, start_char, end_char, entity``), e.g.
+            ``Tables.entity_mentions``.
+
+    Returns:
+        ``mentions`` (gold mentions of one person), ``correct``, ``accuracy``, ``ambiguous``
+        (marked ambiguous), ``ambiguous_rate``, ``missing`` (no overlapping mention), ``by_label``
+        (label -> [correct, total]) and ``errors`` (``doc_id, start, label, predicted`` rows).
+    """
+    by_doc = {doc_id: rows for doc_id, rows in mentions.groupby("doc_id", sort=False)}
+    people = gold[~gold["label"].isin(NOT_ONE_PERSON)]
+    correct = ambiguous = missing = 0
+    totals: Counter[str] = Counter()
+    right: Counter[str] = Counter()
+    errors = []
+    for row in people.itertuples(index=False):
+        rows = by_doc.get(row.doc_id)
+        predicted = ""
+        if rows is not None:
+            hit = rows[(rows["start_char"] < row.end) & (row.start < rows["end_char"])]
+            predicted = str(hit["entity"].iloc[0]) if len(hit) else ""
+        totals[row.label] += 1
+        if predicted == row.label:
+            correct += 1
+            right[row.label] += 1
+            continue
+        ambiguous += predicted.endswith(AMBIGUOUS_SUFFIX)
+        missing += predicted == ""
+        errors.append((row.doc_id, int(row.start), row.label, predicted))
+    n = len(people)
+    return {
+        "mentions": n,
+        "correct": correct,
+        "accuracy": round(correct / n, 4) if n else float("nan"),
+        "ambiguous": ambiguous,
+        "ambiguous_rate": round(ambiguous / n, 4) if n else float("nan"),
+        "missing": missing,
+        "by_label": {label: [right[label], totals[label]] for label in sorted(totals)},
+        "errors": pd.DataFrame(errors, columns=["doc_id", "start", "label", "predicted"]),
+    }

@@ -1,0 +1,345 @@
+"""Entities that hold across a corpus: the corpus pass after each document's own resolution.
+
+:func:`analysis.entities.resolve_document` merges the names of one document ("Kim" into "Kim
+Jong-un" when the document names him in full). What one document cannot settle, the corpus can;
+:func:`resolve_corpus` takes every document's canonical mentions and
+
+1. merges **variants** of one name: case, dots and honorifics ("F.B.I." and "FBI", "HIllary
+   Clinton" and "Hillary Clinton"), under the most frequent form;
+2. resolves **short names** (a surname or a first name alone) the document did not: when the
+   document names two people who share it ("Bill Clinton", "Hillary Clinton"), each mention goes
+   to the nearest of them named before it (after it when none is); when the document names none,
+   the corpus decides: the person whose full name with that short name is in at least
+   :data:`DOMINANT_SHARE` of the documents that name any such person. Otherwise the mentions are
+   marked ambiguous and counted as ``"<name> (ambiguous)"``, never as a person of their own. A
+   short name the model labelled an organisation goes to the person too ("Podesta");
+3. settles each entity's **label** across the corpus by the vote of its mentions.
+
+It returns the mentions with ``entity``, ``label`` and ``resolution`` updated (``corpus``,
+``nearest``, ``variant``, ``ambiguous``), and :func:`rename_speakers` and
+:func:`rename_targets` carry the same decisions to the attribution and sentiment tables. The pass
+reads only the tables, so it costs a small fraction of parsing (see the README's benchmark).
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+
+import pandas as pd
+
+from analysis import paths
+
+#: A person is the corpus's referent of a short name when at least this share of the documents
+#: that name someone with that short name in full name that person (chosen on PolNeAR dev).
+DOMINANT_SHARE = 0.75
+#: Suffix of the entity that holds the mentions of a short name the corpus cannot decide.
+AMBIGUOUS_SUFFIX = " (ambiguous)"
+#: Labels a short name may carry and still be a person's (the model often tags a surname ORG).
+_SHORT_NAME_LABELS = frozenset({"PERSON", "ORG"})
+_HONORIFIC = re.compile(r"^(?:mr|mrs|ms|miss|dr)\.?\s+", re.IGNORECASE)
+_POSSESSIVE = re.compile(r"[’']s$")
+
+
+def variant_key(name: str) -> str:
+    """What two spellings of one name share: case, dots, honorifics and a possessive removed
+    ("F.B.I." -> "fbi", "Mr. Trump's" -> "trump")."""
+    key = _POSSESSIVE.sub("", _HONORIFIC.sub("", name.strip()))
+    if _is_dotted(key):
+        key = key.replace(".", "").replace(" ", "")
+    return " ".join(key.casefold().split())
+
+
+_INITIAL = re.compile(r"^[A-Z]\.$")
+
+
+def _without_initials(name: str) -> str:
+    """The name without middle initials ("John D. Podesta" -> "John Podesta")."""
+    words = name.split()
+    return " ".join([words[0], *(w for w in words[1:-1] if not _INITIAL.match(w)), *words[-1:]])
+
+
+def _initials_of(name: str) -> str:
+    return "".join(w for w in name.split()[1:-1] if _INITIAL.match(w))
+
+
+def _is_dotted(name: str) -> bool:
+    """An abbreviation written with dots: "F.B.I.", "U.N."."""
+    letters = name.replace(".", "").replace(" ", "")
+    return "." in name and letters.isalpha() and letters.isupper() and len(letters) <= 6
+
+
+def _words(name: str) -> list[str]:
+    return [w for w in re.split(r"[\s\-‐–]+", name) if w]
+
+
+def resolve_corpus(mentions: pd.DataFrame, texts: Mapping[str, str]) -> pd.DataFrame:
+    """Corpus-level identity of canonical mentions (see the module docstring).
+
+    Args:
+        mentions: every document's canonical mentions (:class:`analysis.schema.EntityMentionRow`
+            columns), in corpus order.
+        texts: document id -> text (for the honorific before a short name).
+
+    Returns:
+        The same rows and columns, with ``entity``, ``label`` and ``resolution`` revised.
+    """
+    if mentions.empty:
+        return mentions
+    table = mentions.copy()
+    _merge_variants(table)
+    _resolve_short_names(table, texts)
+    _settle_labels(table)
+    return table
+
+
+def _merge_variants(table: pd.DataFrame) -> None:
+    counts = table["entity"].value_counts()
+    by_key: dict[str, list[str]] = defaultdict(list)
+    for name in counts.index:
+        by_key[variant_key(name)].append(name)
+    rename = {}
+    for names in by_key.values():
+        if len(names) > 1:
+            # The most frequent spelling, capitals only ("LOS ANGELES" in a dateline) when
+            # there is no other; ties go to the one first in the corpus.
+            canonical = next((n for n in names if not n.isupper()), names[0])
+            rename.update({name: canonical for name in names if name != canonical})
+    # A middle initial more or less: "John D. Podesta" and "John Podesta", unless the initials
+    # tell people apart ("George W. Bush", "George H. W. Bush").
+    by_bare: dict[str, list[str]] = defaultdict(list)
+    for name in counts.index:
+        if name not in rename:
+            by_bare[_without_initials(name)].append(name)
+    for names in by_bare.values():
+        signatures = {_initials_of(name) for name in names} - {""}
+        if len(names) > 1 and len(signatures) <= 1:
+            rename.update({name: names[0] for name in names[1:]})
+    if rename:
+        changed = table["entity"].isin(rename)
+        table.loc[changed, "entity"] = table.loc[changed, "entity"].map(rename)
+        table.loc[changed, "resolution"] = "variant"
+
+
+def _is_full_name(name: str) -> bool:
+    """Two or three words besides initials, the first capitalised: "Hillary Clinton", "John D.
+    Podesta", not "pro-Clinton" or "George W. Bush Presidential Center"."""
+    words = [w for w in _words(name) if not _INITIAL.match(w)]
+    return 1 < len(words) <= 3 and words[0][:1].isupper()
+
+
+class _Names:
+    """Full names by their last and by their first word, to find what a short name abbreviates
+    without splitting every name again."""
+
+    def __init__(self, names: Iterable[str]):
+        self.by_last: dict[str, list[str]] = defaultdict(list)
+        self.by_first: dict[str, list[str]] = defaultdict(list)
+        for name in dict.fromkeys(names):
+            words = _words(name)
+            self.by_last[words[-1]].append(name)
+            self.by_first[words[0]].append(name)
+
+    def candidates(self, short: str) -> list[str]:
+        """The full names ``short`` abbreviates: as their last word, else as their first."""
+        return self.by_last.get(short) or self.by_first.get(short) or []
+
+
+def _unfold_fragments(table: pd.DataFrame) -> None:
+    """Undo person "names" that are no one's full name, so that their short names are resolved
+    like any other: a prefixed form ("pro-Clinton") and a headline fragment ("Obama Says",
+    "Derelict Obama"): a multi-word name holding the surname of someone named in full with a
+    listed first name (:func:`given_names`), with no listed first name of its own, that the model
+    found only in a document's first sentence or in one document alone. The document's own pass
+    merged the surname alone into such a name; each of those mentions becomes its surname again,
+    and so does a headline fragment itself."""
+    given = given_names()
+    names = table[
+        table["label"].isin(_SHORT_NAME_LABELS) & table["entity"].map(lambda n: len(_words(n)) > 1)
+    ]
+    people = names[names["label"] == "PERSON"]["entity"].unique()
+    surnames = {_words(n)[-1] for n in people if _is_full_name(n) and _words(n)[0] in given}
+    documents = names.drop_duplicates(["doc_id", "entity"])["entity"].value_counts()
+    for (_, name), rows in names.groupby(["doc_id", "entity"], sort=False):
+        words = _words(name)
+        short = next((w for w in words if w in surnames), None)
+        if short is None or any(w in given for w in words):
+            continue
+        prefixed = not words[0][:1].isupper()
+        # A surname before other words ("Obama Speech") is no full name; after them it may be
+        # one ("Ouisa Davis"), unless the model found it in a headline alone. An organisation's
+        # name is left alone unless it is a headline's ("Obama Sees 'Personal Insult'").
+        person = rows["label"].iloc[0] == "PERSON"
+        surname_first = (
+            person
+            and words[0] == short
+            and documents[name] == 1
+            and not any(_INITIAL.match(w) for w in words)
+        )
+        if not ((person and prefixed) or surname_first or _headline_only(rows)):
+            continue
+        alone = rows[rows["text"] == short].index
+        table.loc[alone, ["entity", "label"]] = [short, "PERSON"]
+        if not prefixed:  # "pro-Clinton" itself is no mention of the person
+            table.loc[rows.index.difference(alone), ["entity", "label"]] = [short, "PERSON"]
+
+
+def _headline_only(rows: pd.DataFrame) -> bool:
+    found = rows[rows["resolution"] == "model"]
+    return len(found) > 0 and bool((found["sent_id"] == 0).all())
+
+
+def _resolve_short_names(table: pd.DataFrame, texts: Mapping[str, str]) -> None:
+    _unfold_fragments(table)
+    people = table[(table["label"] == "PERSON") & table["entity"].map(_is_full_name)]
+    documents_of: Counter[str] = Counter(people.drop_duplicates(["doc_id", "entity"])["entity"])
+    corpus = _Names(documents_of)
+    named_in = {
+        doc_id: (
+            Counter(rows["entity"]),
+            list(zip(rows["start_char"], rows["entity"], strict=True)),
+        )
+        for doc_id, rows in people.groupby("doc_id", sort=False)
+    }
+    short = table[
+        table["label"].isin(_SHORT_NAME_LABELS)
+        & table["entity"].map(lambda name: len(_words(name)) == 1)
+    ]
+    decided: dict[int, tuple[str, str]] = {}  # row index -> (entity, resolution)
+    for (doc_id, name), rows in short.groupby(["doc_id", "entity"], sort=False):
+        weight, positions = named_in.get(doc_id, (Counter(), []))
+        in_doc = _Names(weight).candidates(name)
+        text = texts.get(doc_id, "")
+        starts = rows["start_char"].tolist()
+        genders = [_honorific_gender(text, start) for start in starts]
+        # Who the document names: its full names, and for an honorific that fits none of them
+        # ("Mr. Obama" where only Michelle Obama is named in full) the corpus's referent.
+        pool = list(in_doc)
+        weight = Counter(weight)
+        for gender in {g for g in genders if g} - {_gender_of(c) for c in in_doc}:
+            referent = _corpus_referent(_of_gender(corpus.candidates(name), gender), documents_of)
+            if referent:
+                pool.append(referent)
+                weight[referent] += genders.count(gender)
+        for index, start, gender in zip(rows.index, starts, genders, strict=True):
+            here = _of_gender(pool, gender)
+            if len(here) == 1:
+                decided[index] = (here[0], "short name")
+            elif here:
+                # Two people of one name in the document: its principal (most mentions), ties
+                # to the one named nearest before.
+                last = {e: s for s, e in positions if s < start and e in here}
+                best = max(here, key=lambda c: (weight[c], last.get(c, -1)))
+                decided[index] = (best, "nearest")
+            else:
+                candidates = _of_gender(corpus.candidates(name), gender)
+                referent = _corpus_referent(candidates, documents_of)
+                if referent:
+                    decided[index] = (referent, "corpus")
+                elif candidates:
+                    decided[index] = (name + AMBIGUOUS_SUFFIX, "ambiguous")
+    if decided:
+        index = pd.Index(list(decided))
+        entities, how = zip(*decided.values(), strict=True)
+        table.loc[index, "entity"] = list(entities)
+        table.loc[index, "resolution"] = list(how)
+        people_rows = index[[h != "ambiguous" for h in how]]
+        table.loc[people_rows, "label"] = "PERSON"
+
+
+def _gender_of(name: str) -> str:
+    return given_names().get(_words(name)[0], "")
+
+
+_TITLE_BEFORE = re.compile(r"\b(Mr|Mrs|Ms|Miss)\.?\s+$")
+_TITLE_GENDER = {"Mr": "male", "Mrs": "female", "Ms": "female", "Miss": "female"}
+
+
+def _honorific_gender(text: str, start: int) -> str:
+    """``male`` or ``female`` when "Mr." or "Mrs."/"Ms." stands just before ``start``."""
+    match = _TITLE_BEFORE.search(text, max(0, start - 8), start)
+    return _TITLE_GENDER[match.group(1)] if match else ""
+
+
+def _of_gender(candidates: list[str], gender: str) -> list[str]:
+    """The candidates whose first name is of ``gender`` (all of them when it is unknown)."""
+    if not gender:
+        return candidates
+    return [c for c in candidates if _gender_of(c) == gender]
+
+
+@functools.lru_cache(maxsize=1)
+def given_names() -> dict[str, str]:
+    """First name -> ``male`` or ``female``, from ``data/given_names.csv`` (user-editable)."""
+    with open(paths.DATA_DIR / "given_names.csv", encoding="utf-8", newline="") as handle:
+        return {row["name"]: row["gender"] for row in csv.DictReader(handle)}
+
+
+def _corpus_referent(candidates: list[str], documents_of: Counter[str]) -> str:
+    """The candidate named in at least :data:`DOMINANT_SHARE` of the documents naming any, or
+    ``""``."""
+    if not candidates:
+        return ""
+    total = sum(documents_of[c] for c in candidates)
+    best = max(candidates, key=lambda c: (documents_of[c], c))
+    return best if documents_of[best] >= DOMINANT_SHARE * total else ""
+
+
+def _settle_labels(table: pd.DataFrame) -> None:
+    votes = table.groupby(["entity", "label"], sort=False).size().reset_index(name="n")
+    votes = votes.sort_values("n", ascending=False, kind="stable")
+    label_of = votes.drop_duplicates("entity").set_index("entity")["label"]
+    table["label"] = table["entity"].map(label_of)
+
+
+def renames(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
+    """``doc_id, start_char, end_char, before, entity, label``: the mentions whose entity or
+    label the pass changed, with their entity before it."""
+    changed = (before["entity"] != after["entity"]) | (before["label"] != after["label"])
+    table = after.loc[changed, ["doc_id", "start_char", "end_char", "entity", "label"]]
+    return table.assign(before=before.loc[changed, "entity"])
+
+
+def rename_targets(targets: pd.DataFrame, changes: pd.DataFrame) -> pd.DataFrame:
+    """The targeted sentiment rows with the entities of :func:`renames` (matched by offsets)."""
+    if changes.empty or targets.empty:
+        return targets
+    keys = ["doc_id", "start_char", "end_char"]
+    merged = targets.merge(
+        changes.drop(columns="before"), on=keys, how="left", suffixes=("", "_new"), sort=False
+    )
+    found = merged["entity_new"].notna()
+    merged.loc[found, "entity"] = merged.loc[found, "entity_new"]
+    merged.loc[found, "label"] = merged.loc[found, "label_new"]
+    return merged[list(targets.columns)].set_index(targets.index)
+
+
+def rename_speakers(attributions: pd.DataFrame, changes: pd.DataFrame) -> pd.DataFrame:
+    """The attributions with the speakers the pass renamed: the renamed mention that overlaps
+    the attribution's source (matched by offsets), else, for a speaker found through a pronoun
+    or a description, the new name of the speaker's mentions in that document when they all got
+    one."""
+    if changes.empty or attributions.empty:
+        return attributions
+    by_doc: dict[str, list[tuple[int, int, str, str, str]]] = defaultdict(list)
+    for row in changes.itertuples(index=False):
+        by_doc[row.doc_id].append((row.start_char, row.end_char, row.before, row.entity, row.label))
+    table = attributions.copy()
+    speakers, labels = table["speaker"].tolist(), table["speaker_label"].tolist()
+    for i, (doc_id, source) in enumerate(zip(table["doc_id"], table["source"], strict=True)):
+        rows = by_doc.get(doc_id)
+        if rows is None or not labels[i]:
+            continue
+        hit = next((r for start, end in source for r in rows if r[0] < end and start < r[1]), None)
+        if hit is None:  # through a pronoun or a description: the speaker's new name
+            renamed = {(r[3], r[4]) for r in rows if r[2] == speakers[i]}
+            if len(renamed) != 1:
+                continue
+            speakers[i], labels[i] = renamed.pop()
+        else:
+            speakers[i], labels[i] = hit[3], hit[4]
+    table["speaker"], table["speaker_label"] = speakers, labels
+    return table

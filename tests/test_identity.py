@@ -1,0 +1,235 @@
+"""The corpus pass: one person, one row, across documents (analysis.identity)."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis import paths
+from analysis.corpus import Document, load_corpus
+from analysis.evaluate.names import read_name_gold, score_names
+from analysis.identity import (
+    AMBIGUOUS_SUFFIX,
+    DOMINANT_SHARE,
+    rename_speakers,
+    rename_targets,
+    renames,
+    resolve_corpus,
+    variant_key,
+)
+from analysis.pipeline import load
+from analysis.schema import ENTITY_MENTION_COLUMNS
+
+GOLD = Path(__file__).parent / "data" / "surname_gold.csv"
+POLNEAR_DEV = paths.PROJECT_ROOT.parent / "shared" / "data" / "polnear" / "dev" / "text"
+
+
+def _mentions(rows: list[tuple]) -> pd.DataFrame:
+    """Canonical mentions from ``(doc_id, start, text, entity, label)``; sentence 1 unless the
+    mention starts the document."""
+    return pd.DataFrame(
+        [
+            (doc, 0 if start == 0 else 1, start, start + len(text), text, label, entity, label)
+            + ("model",)
+            for doc, start, text, entity, label in rows
+        ],
+        columns=ENTITY_MENTION_COLUMNS,
+    )
+
+
+def _entities(table: pd.DataFrame) -> list[str]:
+    return table["entity"].tolist()
+
+
+def _corpus(full_names: dict[str, int], short_doc: list[tuple]) -> pd.DataFrame:
+    """Documents ``d0, d1, ...`` naming each full name in as many documents as given, then the
+    short-name document ``x``."""
+    rows, k = [], 0
+    for name, documents in full_names.items():
+        for _ in range(documents):
+            rows.append((f"d{k}", 10, name, name, "PERSON"))
+            k += 1
+    return _mentions(rows + short_doc)
+
+
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [("F.B.I.", "fbi"), ("FBI", "fbi"), ("Mr. Trump", "trump"), ("Trump’s", "trump")],
+)
+def test_variant_keys(name, key):
+    assert variant_key(name) == key
+
+
+def test_variants_are_one_entity_under_the_most_frequent_spelling():
+    table = _mentions(
+        [
+            ("a", 5, "FBI", "FBI", "ORG"),
+            ("a", 50, "FBI", "FBI", "ORG"),
+            ("b", 5, "F.B.I.", "F.B.I.", "GPE"),
+            ("c", 5, "LOS ANGELES", "LOS ANGELES", "GPE"),
+            ("c", 50, "LOS ANGELES", "LOS ANGELES", "GPE"),
+            ("d", 5, "Los Angeles", "Los Angeles", "GPE"),
+            ("e", 5, "Va.", "Va.", "GPE"),
+            ("e", 50, "VA", "VA", "ORG"),
+        ]
+    )
+    resolved = resolve_corpus(table, {})
+    # One row per spelling group, capitals only ("LOS ANGELES" datelines) never the name, and
+    # the label settled by the vote of all mentions; "Va." (Virginia) is no spelling of VA.
+    assert _entities(resolved) == ["FBI"] * 3 + ["Los Angeles"] * 3 + ["Va.", "VA"]
+    assert resolved["label"].tolist()[:3] == ["ORG"] * 3
+
+
+def test_middle_initials_merge_unless_they_tell_people_apart():
+    table = _mentions(
+        [
+            ("a", 5, "John D. Podesta", "John D. Podesta", "PERSON"),
+            ("b", 5, "John Podesta", "John Podesta", "PERSON"),
+            ("c", 5, "George W. Bush", "George W. Bush", "PERSON"),
+            ("d", 5, "George H. W. Bush", "George H. W. Bush", "PERSON"),
+            ("e", 5, "George Bush", "George Bush", "PERSON"),
+        ]
+    )
+    entities = _entities(resolve_corpus(table, {}))
+    assert entities[:2] == ["John D. Podesta"] * 2
+    assert entities[2:] == ["George W. Bush", "George H. W. Bush", "George Bush"]
+
+
+@pytest.mark.parametrize(
+    ("hillary", "bill", "expected"),
+    [
+        (3, 1, "Hillary Clinton"),  # 3 of 4 documents: at the threshold
+        (2, 1, "Clinton" + AMBIGUOUS_SUFFIX),  # 2 of 3: below it
+        (1, 0, "Hillary Clinton"),
+    ],
+)
+def test_a_short_name_alone_goes_to_the_corpus_referent(hillary, bill, expected):
+    assert DOMINANT_SHARE == 0.75
+    table = _corpus(
+        {"Hillary Clinton": hillary, "Bill Clinton": bill},
+        [("x", 10, "Clinton", "Clinton", "PERSON")],
+    )
+    resolved = resolve_corpus(table, {})
+    assert resolved["entity"].iloc[-1] == expected
+    assert resolved["resolution"].iloc[-1] == ("ambiguous" if "ambiguous" in expected else "corpus")
+
+
+def test_a_surname_no_one_else_has_stays_as_it_is():
+    table = _corpus({"Hillary Clinton": 2}, [("x", 10, "Lopez", "Lopez", "PERSON")])
+    assert resolve_corpus(table, {})["entity"].iloc[-1] == "Lopez"
+
+
+def test_two_people_of_one_name_in_a_document_by_principal_and_honorific():
+    text = "Hillary Clinton and Bill Clinton. Clinton spoke. Hillary Clinton again. Mr. Clinton"
+    table = _mentions(
+        [
+            ("x", 0, "Hillary Clinton", "Hillary Clinton", "PERSON"),
+            ("x", 20, "Bill Clinton", "Bill Clinton", "PERSON"),
+            ("x", 34, "Clinton", "Clinton", "PERSON"),
+            ("x", 49, "Hillary Clinton", "Hillary Clinton", "PERSON"),
+            ("x", 76, "Clinton", "Clinton", "PERSON"),
+        ]
+    )
+    resolved = resolve_corpus(table, {"x": text})
+    # "Clinton" alone: the document's principal (two full mentions against one); "Mr. Clinton":
+    # the man of the two.
+    assert _entities(resolved)[2] == "Hillary Clinton"
+    assert _entities(resolved)[4] == "Bill Clinton"
+    assert resolved["resolution"].tolist()[2:] == ["nearest", "model", "short name"]
+
+
+def test_an_honorific_brings_in_the_corpus_referent_of_that_gender():
+    # Only the first lady is named in full here, but "Mr. Obama" is her husband.
+    text = "Michelle Obama spoke. Mr. Obama listened."
+    table = _corpus(
+        {"Barack Obama": 5},
+        [
+            ("x", 0, "Michelle Obama", "Michelle Obama", "PERSON"),
+            ("x", 26, "Obama", "Obama", "PERSON"),
+        ],
+    )
+    resolved = resolve_corpus(table, {"x": text})
+    assert resolved["entity"].iloc[-1] == "Barack Obama"
+
+
+def test_prefixed_forms_and_headline_fragments_are_no_one_s_name():
+    table = _mentions(
+        [
+            ("a", 5, "Hillary Clinton", "Hillary Clinton", "PERSON"),
+            ("x", 0, "Obama Says", "Obama Says", "PERSON"),  # a headline
+            ("x", 40, "Obama", "Obama Says", "PERSON"),  # merged into it by its document
+            ("y", 10, "pro-Clinton", "pro-Clinton", "PERSON"),
+            ("y", 40, "Clinton", "pro-Clinton", "PERSON"),
+            ("b", 5, "Barack Obama", "Barack Obama", "PERSON"),
+        ]
+    )
+    entities = _entities(resolve_corpus(table, {}))
+    assert entities[1:3] == ["Barack Obama", "Barack Obama"]
+    assert entities[3:5] == ["pro-Clinton", "Hillary Clinton"]
+
+
+def test_an_organisation_label_on_a_surname_gives_way_to_the_person():
+    table = _corpus({"John Podesta": 2}, [("x", 10, "Podesta", "Podesta", "ORG")])
+    resolved = resolve_corpus(table, {})
+    assert (resolved["entity"].iloc[-1], resolved["label"].iloc[-1]) == ("John Podesta", "PERSON")
+
+
+def test_speakers_and_targets_follow_their_mentions():
+    before = _corpus({"Hillary Clinton": 2}, [("x", 10, "Clinton", "Clinton", "PERSON")])
+    after = resolve_corpus(before, {})
+    changes = renames(before, after)
+    attributions = pd.DataFrame(
+        {
+            "doc_id": ["x", "x"],
+            "speaker": ["Clinton", "Clinton"],
+            "speaker_label": ["PERSON", "PERSON"],
+            "source": [[[10, 17]], [[30, 32]]],  # the mention itself; a pronoun later on
+        }
+    )
+    renamed = rename_speakers(attributions, changes)
+    assert renamed["speaker"].tolist() == ["Hillary Clinton", "Hillary Clinton"]
+    targets = pd.DataFrame(
+        {"doc_id": ["x"], "start_char": [10], "end_char": [17], "entity": ["Clinton"]}
+        | {"label": ["PERSON"], "score": [0.5]}
+    )
+    assert rename_targets(targets, changes)["entity"].tolist() == ["Hillary Clinton"]
+
+
+def test_the_pipeline_applies_the_pass_across_documents(analyse):
+    documents = [
+        Document("a", "Hillary Clinton spoke in Ohio. Clinton left.", {}, "a.txt"),
+        Document("b", "Hillary Clinton met voters in Iowa on Monday.", {}, "b.txt"),
+        Document("c", "On Tuesday, Clinton said the plan would work.", {}, "c.txt"),
+    ]
+    tables = analyse(documents)
+    people = tables.entity_mentions[tables.entity_mentions["label"] == "PERSON"]
+    assert set(people["entity"]) == {"Hillary Clinton"}
+    assert set(tables.attributions["speaker"]) <= {"Hillary Clinton"}
+
+
+def test_a_pronoun_is_no_speaker(analyse):
+    tables = analyse("“We will win this state,” it said in a statement on Monday.")
+    assert tables.attributions["speaker"].tolist() == [""]
+
+
+def test_seed_entities_are_unchanged_by_the_corpus_pass(seed_tables, cache_dir):
+    own = load(load_corpus(), cache_dir=cache_dir, corpus_pass=False)
+    pd.testing.assert_frame_equal(seed_tables.entity_mentions, own.entity_mentions)
+    pd.testing.assert_frame_equal(seed_tables.attributions, own.attributions)
+
+
+@pytest.mark.skipif(not POLNEAR_DEV.is_dir(), reason="PolNeAR dev texts not found in ../shared")
+def test_bare_surnames_on_the_polnear_dev_gold(cache_dir):
+    """213 bare-surname mentions (Clinton, Obama, Trump) in 31 PolNeAR dev articles, labelled by
+    reading each article (tests/data/surname_gold.csv): 9.9% right before the corpus pass."""
+    gold = read_name_gold(GOLD)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # PolNeAR's text folder has no metadata.csv
+        documents = load_corpus(POLNEAR_DEV)
+    scores = score_names(gold, load(documents).entity_mentions)
+    assert scores["mentions"] == 213
+    assert scores["accuracy"] >= 0.95
+    assert scores["ambiguous_rate"] <= 0.02

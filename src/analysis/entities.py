@@ -387,6 +387,27 @@ def entity_frequencies(mentions: pd.DataFrame, *, by_document: bool = False) -> 
     return table.sort_values(order, ascending=ascending, kind="stable").reset_index(drop=True)
 
 
+def resolution_table(mentions: pd.DataFrame) -> pd.DataFrame:
+    """How each surface form was tied to its entity, to check the merges: one row per surface
+    form, entity and resolution (``model``, ``alias``, ``metonym``, ``short name``, ``acronym``,
+    ``nickname``, ``propagated`` within a document; ``variant``, ``nearest``, ``corpus`` and
+    ``ambiguous`` across the corpus, see :mod:`analysis.identity`).
+
+    Returns:
+        ``text, entity, label, resolution, mentions, documents``, sorted by mentions
+        (descending), then text and entity.
+    """
+    table = (
+        mentions.groupby(["text", "entity", "label", "resolution"], sort=False)
+        .agg(mentions=("doc_id", "size"), documents=("doc_id", "nunique"))
+        .reset_index()
+    )
+    order = ["mentions", "text", "entity", "resolution"]
+    return table.sort_values(order, ascending=[False, True, True, True], kind="stable").reset_index(
+        drop=True
+    )
+
+
 def label_frequencies(mentions: pd.DataFrame) -> pd.DataFrame:
     """Mentions and distinct entities per label, sorted by mentions then label."""
     table = (

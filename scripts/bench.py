@@ -13,7 +13,9 @@ count, in one run, alternating and ``--repeats`` times:
   ``--batch-words`` words;
 * re-analyse (one process): right after each annotate pass, the same corpus again as after an
   edit of the analysis code (the code digest in the tables' key replaced): every table is computed
-  again from the cached parses, nothing is parsed.
+  again from the cached parses, nothing is parsed;
+* corpus pass (one process): :func:`analysis.identity.resolve_corpus` and the renaming of
+  speakers and targets on the tables just written, as every read of the tables runs it.
 
 It prints words per second of each (words: tokens that are neither punctuation nor space), the
 median ratio annotate / raw, and the speed-up of N processes over one. With ``--memory`` it also
@@ -41,6 +43,7 @@ from pathlib import Path
 import psutil
 
 from analysis.corpus import Document, load_corpus
+from analysis.identity import rename_speakers, rename_targets, renames, resolve_corpus
 from analysis.parsing import load_model
 from analysis.pipeline import DEFAULT_BATCH_WORDS, Settings, engine, settings
 from analysis.schema import DEFAULT_BATCH_SIZE, DEFAULT_MODEL
@@ -63,11 +66,13 @@ def raw_pass(texts: list[str], model: str, batch_size: int, n_process: int) -> f
     return time.perf_counter() - start
 
 
-def annotate_pass(corpus, options, batches, n_process) -> tuple[float, int, float | None]:
-    """A cold pass into an empty cache and, with one process, a pass after a code change.
+def annotate_pass(corpus, options, batches, n_process) -> tuple[float, int, float | None, float]:
+    """A cold pass into an empty cache and, with one process, a pass after a code change and the
+    corpus pass on the tables.
 
     ``batches``: (most documents, most words) per batch. Returns the cold pass's seconds and
-    words, and the re-analysis seconds (None with several processes).
+    words, the re-analysis seconds and the corpus pass's seconds (None and 0.0 with several
+    processes).
     """
 
     def timed() -> tuple[float, int, int]:
@@ -85,7 +90,14 @@ def annotate_pass(corpus, options, batches, n_process) -> tuple[float, int, floa
     with tempfile.TemporaryDirectory(prefix="bench-store-") as cache:
         seconds, words, _ = timed()
         if n_process > 1:
-            return seconds, words, None
+            return seconds, words, None, 0.0
+        tables = engine.load(corpus, options, cache_dir=cache, corpus_pass=False)
+        start = time.perf_counter()
+        resolved = resolve_corpus(tables.entity_mentions, tables.texts)
+        changes = renames(tables.entity_mentions, resolved)
+        rename_speakers(tables.attributions, changes)
+        rename_targets(tables.mention_sentiment, changes)
+        corpus_seconds = time.perf_counter() - start
         digest = settings.code_digest
         settings.code_digest = lambda: f"edited {time.time()}"  # type: ignore[assignment]
         try:
@@ -93,7 +105,7 @@ def annotate_pass(corpus, options, batches, n_process) -> tuple[float, int, floa
         finally:
             settings.code_digest = digest  # type: ignore[assignment]
         assert parsed == 0, "a code change parsed again"
-        return seconds, words, again
+        return seconds, words, again, corpus_seconds
 
 
 def peak_tree_rss(command: list[str]) -> tuple[float, float]:
@@ -245,6 +257,7 @@ def main() -> None:
     raw: dict[int, list[float]] = {n: [] for n in processes}
     annotated: dict[int, list[float]] = {n: [] for n in processes}
     reanalysed: list[float] = []
+    corpus_passes: list[float] = []
     words = 0
     for repeat in range(args.repeats):
         for n in processes:
@@ -254,10 +267,13 @@ def main() -> None:
                 if what == "raw":
                     raw[n].append(raw_pass(texts, args.model, args.batch_size, n))
                 else:
-                    seconds, words, again = annotate_pass(corpus, options, batches, n)
+                    seconds, words, again, corpus_seconds = annotate_pass(
+                        corpus, options, batches, n
+                    )
                     annotated[n].append(seconds)
                     if again is not None:
                         reanalysed.append(again)
+                        corpus_passes.append(corpus_seconds)
             print(
                 f"  repeat {repeat + 1}, {n} process(es): raw {raw[n][-1]:.1f} s, "
                 f"annotate {annotated[n][-1]:.1f} s",
@@ -288,6 +304,15 @@ def main() -> None:
             f"{statistics.median(reanalysed):.1f} s against {statistics.median(cold):.1f} s cold "
             f"= {statistics.median(fractions):.3f} of a cold run (per repeat "
             f"{', '.join(f'{f:.3f}' for f in fractions)})"
+        )
+    if corpus_passes:
+        raw_one = raw[1]
+        shares = [c / r for c, r in zip(corpus_passes, raw_one, strict=True)]
+        print(
+            f"corpus pass (entities across documents, speakers, targets): median "
+            f"{statistics.median(corpus_passes):.2f} s against {statistics.median(raw_one):.1f} s "
+            f"of raw nlp.pipe = {statistics.median(shares):.3f} of parsing (per repeat "
+            f"{', '.join(f'{f:.3f}' for f in shares)})"
         )
     if args.profile:
         profile(corpus, options, batches, args.profile)

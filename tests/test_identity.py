@@ -9,11 +9,16 @@ import pandas as pd
 import pytest
 
 from analysis import paths
+from analysis.cli import main
 from analysis.corpus import Document, load_corpus
+from analysis.errors import AnalysisError
 from analysis.evaluate.names import read_name_gold, score_names
 from analysis.identity import (
     AMBIGUOUS_SUFFIX,
     DOMINANT_SHARE,
+    Override,
+    find_overrides,
+    read_overrides,
     rename_speakers,
     rename_targets,
     renames,
@@ -233,3 +238,48 @@ def test_bare_surnames_on_the_polnear_dev_gold(cache_dir):
     assert scores["mentions"] == 213
     assert scores["accuracy"] >= 0.95
     assert scores["ambiguous_rate"] <= 0.02
+
+
+def test_overrides_decide_last(tmp_path):
+    file = tmp_path / "entity_overrides.csv"
+    file.write_text(
+        "surface,document,entity\nClinton,x,Bill Clinton\nHillary Clinton,,keep separate\n",
+        encoding="utf-8",
+    )
+    overrides = read_overrides(file)
+    assert overrides[0] == Override("Clinton", "x", "Bill Clinton")
+    table = _corpus(
+        {"Hillary Clinton": 3},
+        [("x", 10, "Clinton", "Clinton", "PERSON"), ("y", 10, "Clinton", "Clinton", "PERSON")],
+    )
+    resolved = resolve_corpus(table, {}, overrides)
+    # "Clinton" in x: as the researcher says; in y: the corpus's referent, as without overrides.
+    assert resolved["entity"].tolist()[-2:] == ["Bill Clinton", "Hillary Clinton"]
+    assert resolved["resolution"].tolist()[-2:] == ["override", "corpus"]
+    assert find_overrides(tmp_path) == str(file)
+    assert find_overrides(tmp_path / "corpus.csv") == str(file)
+    assert find_overrides(tmp_path, "other.csv").endswith("other.csv")
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [("surface,document\nClinton,x\n", "no entity column"), ("surface,entity\n,Bill\n", ":2:")],
+)
+def test_bad_overrides_are_one_line_errors(tmp_path, content, message):
+    file = tmp_path / "o.csv"
+    file.write_text(content, encoding="utf-8")
+    with pytest.raises(AnalysisError, match=message):
+        read_overrides(file)
+    with pytest.raises(AnalysisError, match="not found"):
+        read_overrides(tmp_path / "missing.csv")
+
+
+def test_the_entities_command_reads_overrides_beside_the_corpus(tmp_path, cache_dir, capsys):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Hillary Clinton spoke in Ohio on Monday.", encoding="utf-8")
+    (corpus / "entity_overrides.csv").write_text(
+        "surface,document,entity\nHillary Clinton,,HRC\n", encoding="utf-8"
+    )
+    assert main(["entities", str(corpus), "--cache-dir", str(cache_dir), "--format", "csv"]) == 0
+    assert "HRC,PERSON,1,1,Hillary Clinton" in capsys.readouterr().out

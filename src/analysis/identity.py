@@ -15,8 +15,11 @@ Jong-un" when the document names him in full). What one document cannot settle, 
    short name the model labelled an organisation goes to the person too ("Podesta");
 3. settles each entity's **label** across the corpus by the vote of its mentions.
 
+4. applies a researcher's **overrides** (:func:`read_overrides`: a surface form, optionally in
+   one document, is counted for a given entity, or kept separate under its own name).
+
 It returns the mentions with ``entity``, ``label`` and ``resolution`` updated (``corpus``,
-``nearest``, ``variant``, ``ambiguous``), and :func:`rename_speakers` and
+``nearest``, ``variant``, ``ambiguous``, ``override``), and :func:`rename_speakers` and
 :func:`rename_targets` carry the same decisions to the attribution and sentiment tables. The pass
 reads only the tables, so it costs a small fraction of parsing (see the README's benchmark).
 """
@@ -25,13 +28,17 @@ from __future__ import annotations
 
 import csv
 import functools
+import os
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import NamedTuple
 
 import pandas as pd
 
 from analysis import paths
+from analysis.errors import AnalysisError
 
 #: A person is the corpus's referent of a short name when at least this share of the documents
 #: that name someone with that short name in full name that person (chosen on PolNeAR dev).
@@ -42,6 +49,68 @@ AMBIGUOUS_SUFFIX = " (ambiguous)"
 _SHORT_NAME_LABELS = frozenset({"PERSON", "ORG"})
 _HONORIFIC = re.compile(r"^(?:mr|mrs|ms|miss|dr)\.?\s+", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"[’']s$")
+
+
+#: The name of an overrides file beside a corpus folder, found by :func:`find_overrides`.
+OVERRIDES_FILE = "entity_overrides.csv"
+#: The ``entity`` of an override that keeps a surface form apart, under its own name.
+KEEP_SEPARATE = "keep separate"
+
+
+class Override(NamedTuple):
+    """A researcher's decision: mentions whose text is ``surface`` (in ``document`` only, when
+    given) are counted for ``entity``, or under their own name when it is
+    :data:`KEEP_SEPARATE`."""
+
+    surface: str
+    document: str
+    entity: str
+
+
+def read_overrides(path: str | os.PathLike[str]) -> list[Override]:
+    """An overrides CSV: ``surface,document,entity`` (``document`` may be empty: every one).
+
+    Raises:
+        AnalysisError: the file is missing, lacks a column, or a row has no surface or entity.
+    """
+    file = Path(path)
+    if not file.is_file():
+        raise AnalysisError(f"overrides file not found: {file}")
+    with open(file, encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        missing = {"surface", "entity"} - set(reader.fieldnames or ())
+        if missing:
+            raise AnalysisError(f"{file}: no {', '.join(sorted(missing))} column")
+        overrides = []
+        for number, row in enumerate(reader, start=2):
+            surface = (row.get("surface") or "").strip()
+            entity = (row.get("entity") or "").strip()
+            if not surface or not entity:
+                raise AnalysisError(f"{file}:{number}: a surface form and an entity are needed")
+            overrides.append(Override(surface, (row.get("document") or "").strip(), entity))
+    return overrides
+
+
+def find_overrides(
+    corpus: str | os.PathLike[str], given: str | os.PathLike[str] | None = None
+) -> str | None:
+    """The overrides file to use: ``given`` if any, else :data:`OVERRIDES_FILE` in the corpus
+    folder (or beside a corpus file) when there is one (paths as
+    :func:`analysis.paths.resolve_path` reads them)."""
+    if given:
+        return str(paths.resolve_path(given))
+    folder = paths.resolve_path(corpus)
+    beside = (folder if folder.is_dir() else folder.parent) / OVERRIDES_FILE
+    return str(beside) if beside.is_file() else None
+
+
+def _apply_overrides(table: pd.DataFrame, overrides: Sequence[Override]) -> None:
+    for surface, document, entity in overrides:
+        rows = table["text"] == surface
+        if document:
+            rows &= table["doc_id"] == document
+        table.loc[rows, "entity"] = surface if entity == KEEP_SEPARATE else entity
+        table.loc[rows, "resolution"] = "override"
 
 
 def variant_key(name: str) -> str:
@@ -76,13 +145,16 @@ def _words(name: str) -> list[str]:
     return [w for w in re.split(r"[\s\-‐–]+", name) if w]
 
 
-def resolve_corpus(mentions: pd.DataFrame, texts: Mapping[str, str]) -> pd.DataFrame:
+def resolve_corpus(
+    mentions: pd.DataFrame, texts: Mapping[str, str], overrides: Sequence[Override] = ()
+) -> pd.DataFrame:
     """Corpus-level identity of canonical mentions (see the module docstring).
 
     Args:
         mentions: every document's canonical mentions (:class:`analysis.schema.EntityMentionRow`
             columns), in corpus order.
         texts: document id -> text (for the honorific before a short name).
+        overrides: the researcher's decisions, applied last (:func:`read_overrides`).
 
     Returns:
         The same rows and columns, with ``entity``, ``label`` and ``resolution`` revised.
@@ -92,6 +164,7 @@ def resolve_corpus(mentions: pd.DataFrame, texts: Mapping[str, str]) -> pd.DataF
     table = mentions.copy()
     _merge_variants(table)
     _resolve_short_names(table, texts)
+    _apply_overrides(table, overrides)
     _settle_labels(table)
     return table
 

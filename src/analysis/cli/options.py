@@ -10,7 +10,9 @@ from typing import Any
 
 import pandas as pd
 
+from analysis import paths
 from analysis.corpus import Document, load_corpus
+from analysis.identity import find_overrides
 from analysis.pipeline import Settings, Tables, load
 from analysis.schema import DEFAULT_MODEL
 
@@ -70,8 +72,18 @@ SHARED["output"] = (
     ("--output",),
     {"type": Path, "default": None, "metavar": "FILE", "help": "also write the scores as JSON"},
 )
+SHARED["overrides"] = (
+    ("--overrides",),
+    {
+        "type": Path,
+        "default": None,
+        "metavar": "FILE",
+        "help": "entity overrides CSV (surface,document,entity); default: entity_overrides.csv "
+        "in the corpus folder, if any",
+    },
+)
 #: What every analysis command takes: the corpus and the options of :func:`load_tables`.
-ANALYSIS_OPTIONS = ("corpus", "model", "metonyms", "cache_dir", "n_process")
+ANALYSIS_OPTIONS = ("corpus", "model", "metonyms", "overrides", "cache_dir", "n_process")
 
 
 def add(parser: argparse.ArgumentParser, *names: str) -> None:
@@ -124,10 +136,13 @@ def load_documents(args: argparse.Namespace) -> list[Document]:
 def settings(args: argparse.Namespace, **fields: object) -> Settings:
     """The pipeline settings the options give (``fields`` for the command's own)."""
     cues = getattr(args, "cues", None)
+    corpus = args.corpus.absolute() if args.corpus else paths.SEEDS_DIR
+    given = args.overrides.absolute() if args.overrides else None
     return Settings(
         model=args.model,
         metonyms=args.metonyms,
         cues_file=str(Path(cues).absolute()) if cues else None,
+        overrides=find_overrides(corpus, given),
         **fields,  # type: ignore[arg-type]
     )
 

@@ -35,12 +35,16 @@ class Settings:
         metonyms: resolve "Moscow" to Russia etc. (see :mod:`analysis.entities`).
         method: targeted sentiment method, ``model`` or ``lexicon``.
         cues_file: a CSV of attribution cue lemmas; ``None`` for the packaged one.
+        overrides: a CSV of entity overrides (:func:`analysis.identity.read_overrides`),
+            applied when the tables are read; not part of :meth:`key`, since the stored tables
+            do not depend on it.
     """
 
     model: str = DEFAULT_MODEL
     metonyms: bool = True
     method: str = "model"
     cues_file: str | None = None
+    overrides: str | None = None
 
     def key(self) -> str:
         """A digest of the settings, the model's identity, the package version, the content of

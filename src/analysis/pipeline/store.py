@@ -33,7 +33,13 @@ import pyarrow.parquet as pq
 from analysis import paths
 from analysis.corpus import Document, documents_table, text_hash
 from analysis.entities import DEFAULT_LABELS
-from analysis.identity import rename_speakers, rename_targets, renames, resolve_corpus
+from analysis.identity import (
+    read_overrides,
+    rename_speakers,
+    rename_targets,
+    renames,
+    resolve_corpus,
+)
 from analysis.pipeline.settings import Settings
 from analysis.schema import TABLE_COLUMNS, column_types
 
@@ -243,7 +249,8 @@ def read(
     tables["documents"] = documents_frame
     if corpus_pass:
         before = tables["entity_mentions"]
-        after = resolve_corpus(before, {d.id: d.text for d in documents})
+        overrides = read_overrides(settings.overrides) if settings.overrides else []
+        after = resolve_corpus(before, {d.id: d.text for d in documents}, overrides)
         changes = renames(before, after)
         tables["entity_mentions"] = after
         tables["attributions"] = rename_speakers(tables["attributions"], changes)

@@ -213,6 +213,18 @@ def profile(corpus, settings, batches, file: str) -> None:
     print(f"\nprofile of one single-process annotate pass: {file}")
 
 
+def print_fraction(what: str, seconds: list[float], against: tuple[str, str, list[float]]) -> None:
+    """One line: the median of ``seconds`` as a fraction of the ``against`` seconds of the same
+    repeats (``against``: how to name those seconds, the fraction, and the seconds)."""
+    named, fraction_of, base = against
+    fractions = [s / b for s, b in zip(seconds, base, strict=True)]
+    print(
+        f"{what}: median {statistics.median(seconds):.2f} s against "
+        f"{statistics.median(base):.1f} s {named} = {statistics.median(fractions):.3f} "
+        f"{fraction_of} (per repeat {', '.join(f'{f:.3f}' for f in fractions)})"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folders", nargs="*", help="extra folders of .txt files")
@@ -297,22 +309,16 @@ def main() -> None:
         f"annotate throughput over annotate with {processes[0]} process)"
     )
     if reanalysed:
-        cold = annotated[1]
-        fractions = [a / c for a, c in zip(reanalysed, cold, strict=True)]
-        print(
-            f"re-analysis after a code change (1 process, parses cached): median "
-            f"{statistics.median(reanalysed):.1f} s against {statistics.median(cold):.1f} s cold "
-            f"= {statistics.median(fractions):.3f} of a cold run (per repeat "
-            f"{', '.join(f'{f:.3f}' for f in fractions)})"
+        print_fraction(
+            "re-analysis after a code change (1 process, parses cached)",
+            reanalysed,
+            ("cold", "of a cold run", annotated[1]),
         )
     if corpus_passes:
-        raw_one = raw[1]
-        shares = [c / r for c, r in zip(corpus_passes, raw_one, strict=True)]
-        print(
-            f"corpus pass (entities across documents, speakers, targets): median "
-            f"{statistics.median(corpus_passes):.2f} s against {statistics.median(raw_one):.1f} s "
-            f"of raw nlp.pipe = {statistics.median(shares):.3f} of parsing (per repeat "
-            f"{', '.join(f'{f:.3f}' for f in shares)})"
+        print_fraction(
+            "corpus pass (entities across documents, speakers, targets)",
+            corpus_passes,
+            ("of raw nlp.pipe", "of parsing", raw[1]),
         )
     if args.profile:
         profile(corpus, options, batches, args.profile)

@@ -15,11 +15,10 @@ from collections import Counter
 import pandas as pd
 
 from analysis.errors import AnalysisError
+from analysis.identity import AMBIGUOUS_SUFFIX
 
 #: Gold labels that are no one person.
 NOT_ONE_PERSON = ("FAMILY", "NOT_PERSON", "UNCLEAR")
-#: The suffix of an entity the package could not decide (see :mod:`analysis.identity`).
-AMBIGUOUS_SUFFIX = " (ambiguous)"
 
 
 def read_name_gold(path: str | os.PathLike[str]) -> pd.DataFrame:

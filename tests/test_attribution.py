@@ -172,12 +172,12 @@ def test_pronoun_resolves_to_the_last_person(analyse):
 
 
 def test_user_cue_file(analyse, tmp_path):
-    text = "The senator Ann Lee opined that the plan would fail."
+    text = "The senator Ann Lee carped that the plan would fail."
     assert _attribute(analyse, text).empty
     cues = tmp_path / "cues.csv"
-    cues.write_text("lemma,kind,object_content\nopine,speech,no\n", encoding="utf-8")
+    cues.write_text("lemma,kind,object_content\ncarp,speech,no\n", encoding="utf-8")
     (row,) = _attribute(analyse, text, cues_file=str(cues)).itertuples()
-    assert row.cue_text == "opined" and row.speaker == "Ann Lee"
+    assert row.cue_text == "carped" and row.speaker == "Ann Lee"
 
 
 # --- command line -------------------------------------------------------------------------------
@@ -192,7 +192,7 @@ def test_cli_jsonl(tmp_path):
         env={"ANALYSIS_CACHE_DIR": str(tmp_path), "PATH": ""},
     )
     records = [json.loads(line) for line in result.stdout.splitlines()]
-    assert len(records) == 14
+    assert len(records) == 16
     first = records[0]
     assert list(first) == [
         "doc",

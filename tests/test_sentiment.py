@@ -352,7 +352,8 @@ def test_innermost_voice_wins(nlp):
 
 
 def test_entity_mention_sentiment_uses_attribution_for_voice(analyse):
-    text = "“Smith is a liar and a fraud,” Jones said on Monday. Critics praised Smith."
+    # "Critics praised Smith" would be the critics' voice (an attribution): the author's is plain.
+    text = "“Smith is a liar and a fraud,” Jones said on Monday. Smith is a wonderful man."
     rows = analyse([Document("q", text, {}, "q.txt")]).mention_sentiment
     assert list(rows.columns) == TARGET_COLUMNS
     by_start = {row["start_char"]: row for row in rows.to_dict("records")}

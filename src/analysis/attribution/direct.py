@@ -108,6 +108,9 @@ def other_cue(ctx: _Context, start: int, end: int, cue: Token | None) -> bool:
     span = ctx.doc.char_span(start, end, alignment_mode="contract")
     return span is not None and any(
         ctx.cue_kind(t) == "speech"
+        and t.dep_ not in {"relcl", "acl", "xcomp", "pcomp", "amod"}  # "who has been challenging"
+        # "speaking of Clinton's health" says what the quote is about, not that another follows
+        and not any(c.dep_ in {"prep", "dobj", "ccomp"} for c in t.children)
         and (cue is None or (t.i != cue.i and t.sent.start == cue.sent.start))
         for t in span
     )
@@ -126,7 +129,8 @@ def cue_after(ctx: _Context, quote: Quote, used_cues: Set[int]) -> tuple[Token, 
     if after is None:
         return None
     for token in after[:14]:
-        if token.is_space or token.text in ".?!;:" or token.text in _OPENING:
+        line_break = token.is_space and "\n" in token.text  # "he\xa0told" is one line
+        if line_break or token.text in ".?!;:" or token.text in _OPENING:
             break
         if ctx.cue_kind(token) == "speech" and token.i not in used_cues:
             return token, quote.end

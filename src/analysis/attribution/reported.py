@@ -18,6 +18,13 @@ _CLAUSE_DEPS = {"ccomp", "xcomp"}
 # Right-hand dependents that carry the content of speech-act verbs without a clause:
 # "accused the West of ...", "describes the conflict as ...".
 _OBJECT_DEPS = {"dobj", "dative", "prep", "oprd", "advcl", "ccomp", "xcomp", "attr", "acomp"}
+# Prepositions whose phrase completes what the cue says ("likened RT to the BBC", "warned of",
+# "described him as"); others ("in a statement", "during the debate", "at a rally") say where or
+# when it was said, and are not content.
+_CONTENT_PREPS = {"as", "of", "for", "about", "to", "on", "against", "with", "over", "into"}
+# Subordinators of an adverbial clause that says when or why something was said, not what.
+_CIRCUMSTANCE = {"when", "after", "before", "while", "since", "although", "though", "as", "because"}
+_TIME_ENTITIES = {"DATE", "TIME"}
 
 
 def content_of(
@@ -40,7 +47,7 @@ def content_of(
         return [t for child in objects for t in child.subtree], []
     if clauses:
         clause = clauses[0]
-        tokens = list(clause.subtree)
+        tokens = _without_trailers(clause)
         if clause.i < cue.i:  # post-posed cue: everything before the source
             first = cue.sent.start
             last = min(t.i for t in source_tokens) if source_tokens else cue.i
@@ -52,13 +59,57 @@ def content_of(
         return [], []
     if len(objects) == 1 and objects[0].pos_ == "PRON" and not list(objects[0].children):
         return [], []  # "confirmed it": nothing said
+    objects = [c for c in objects if _is_content(c)]
+    if not objects:
+        return [], []
     tokens = []
     for child in objects:
-        tokens.extend(child.subtree)
+        tokens.extend(_without_asides(child))
     # "referred to the ...": the preposition belongs to the cue.
     if tokens and objects[0].dep_ == "prep" and objects[0].i == cue.i + 1:
         return [t for t in tokens if t.i != objects[0].i], [objects[0]]
     return tokens, []
+
+
+def _is_content(child: Token) -> bool:
+    """A right-hand dependent of a cue that is part of what is said: not a phrase of time or
+    place ("in a statement on Thursday", "during the debate") nor a clause of circumstance
+    ("when he ran for the White House", ", after she attacked ...")."""
+    if child.dep_ == "prep":
+        if child.lower_ not in _CONTENT_PREPS:
+            return False
+        return not any(t.ent_type_ in _TIME_ENTITIES for t in child.children if t.dep_ == "pobj")
+    if child.dep_ == "advcl":
+        first = child.doc[child.left_edge.i]
+        before = child.doc[child.left_edge.i - 1] if child.left_edge.i > 0 else None
+        return not (
+            first.lower_ in _CIRCUMSTANCE or (before is not None and before.text == ",")
+        )
+    return True
+
+
+def _without_asides(head: Token) -> list[Token]:
+    """The words of a noun phrase said about, without what the writer adds after a comma: a
+    relative clause ("Trump, who says he is honored"), an apposition or a participle."""
+    dropped: set[int] = set()
+    for token in head.subtree:
+        if token.dep_ in {"relcl", "acl", "appos", "advcl"} and token.i != head.i:
+            edge = token.left_edge.i
+            if edge > 0 and token.doc[edge - 1].text in {",", "—", "--"}:
+                dropped.update(range(edge - 1, token.right_edge.i + 1))
+    return [t for t in head.subtree if t.i not in dropped]
+
+
+def _without_trailers(clause: Token) -> list[Token]:
+    """A clause said, without a participle the writer adds after a comma (", adding that ...",
+    ", contradicting the police's earlier claim")."""
+    dropped: set[int] = set()
+    for token in clause.subtree:
+        if token.dep_ in {"advcl", "conj"} and token.tag_ == "VBG" and token.i != clause.i:
+            edge = token.left_edge.i
+            if edge > 0 and token.doc[edge - 1].text == ",":
+                dropped.update(range(edge - 1, token.right_edge.i + 1))
+    return [t for t in clause.subtree if t.i not in dropped]
 
 
 def introduces_quote(ctx: _Context, cue: Token) -> bool:
@@ -88,8 +139,11 @@ def reported(
         cue_tokens = [token, *more_cue]
         content = [t for t in content if t not in source_tokens and t not in cue_tokens]
         content_spans = _pieces(content)
-        if not content_spans or sum(e - s for s, e in content_spans) < 8:
-            continue
+        if not content_spans or (
+            sum(e - s for s, e in content_spans) < 8
+            and not any(t.pos_ in {"PROPN", "NOUN"} for t in content)
+        ):
+            continue  # "confirmed it", "said so"; but "endorses Clinton" says something
         if not source_tokens:
             continue
         if token.lower_ == "according":

@@ -13,6 +13,7 @@ from analysis.attribution import (
     speaker_table,
 )
 from analysis.corpus import Document, load_corpus
+from analysis.schema import CONSTRUCTIONS
 
 # --- quote marks --------------------------------------------------------------------------------
 
@@ -206,3 +207,60 @@ def test_cli_jsonl(tmp_path):
     ]
     assert first["speaker"] == "Kim Jong-un" and first["kind"] == "direct"
     assert all(isinstance(span, list) and len(span) == 2 for span in first["content"])
+
+
+# --- constructions (issue 13) -------------------------------------------------------------------
+
+
+def _one(analyse, text: str) -> dict:
+    (row,) = _attribute(analyse, text).to_dict("records")
+    return row
+
+
+def test_every_row_names_its_construction(analyse, seed_tables):
+    assert set(seed_tables.attributions["construction"]) <= set(CONSTRUCTIONS)
+    text = "“The budget is balanced,” Mayor Ann Lee said. Bo Park said that it was not."
+    table = _attribute(analyse, text)
+    assert table["construction"].tolist() == ["quote, cue after", "cue verb, clause"]
+
+
+def test_stance_verb_with_a_name_as_its_object(analyse):
+    row = _one(analyse, "Senator Ted Cruz endorsed Donald Trump on Friday.")
+    assert (row["cue_text"], row["content_text"], row["construction"]) == (
+        "endorsed",
+        "Donald Trump",
+        "cue verb, object",
+    )
+    assert row["speaker"] == "Ted Cruz"
+
+
+def test_object_content_leaves_out_when_and_where_and_asides(analyse):
+    text = "Governor Chris Christie described Hillary Clinton as a disgrace during a rally in Ohio."
+    assert _one(analyse, text)["content_text"] == "Hillary Clinton as a disgrace"
+
+
+def test_clause_content_leaves_out_a_trailing_participle(analyse):
+    text = "Mayor Ann Lee said the budget was balanced, adding that taxes would fall."
+    row = _attribute(analyse, text).to_dict("records")[0]
+    assert row["content_text"] == "the budget was balanced"
+
+
+def test_passive_cue_with_an_agent(analyse):
+    row = _one(analyse, "The plan was criticized by Senator Bo Park as reckless.")
+    assert row["construction"] == "passive cue verb"
+    assert row["speaker"] == "Bo Park" and row["content_text"] == "The plan … as reckless"
+
+
+def test_cue_noun_with_a_possessor(analyse):
+    row = _one(analyse, "Senator Bo Park stood by his claim that the election was rigged.")
+    assert row["construction"] == "cue noun" and row["speaker"] == "Bo Park"
+    assert row["content_text"] == "that the election was rigged"  # as PolNeAR marks it
+
+
+def test_speaker_lines_of_a_transcript(analyse):
+    text = "The interview went as follows.\n\nWALLACE: Will you debate again?\n\nPENCE: We will."
+    table = _attribute(analyse, text)
+    assert table[["construction", "source_text", "content_text"]].values.tolist() == [
+        ["speaker line", "WALLACE", "Will you debate again?"],
+        ["speaker line", "PENCE", "We will."],
+    ]

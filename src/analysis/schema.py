@@ -26,6 +26,20 @@ DEFAULT_BATCH_SIZE = 64
 KINDS = ("direct", "partial", "indirect")
 #: Whose voice a mention or a word is in: the author's, or a quoted or reported source's.
 VOICES = ("author", "quoted")
+#: The rules that find attributions (the ``construction`` column), in the order they run.
+CONSTRUCTIONS = (
+    "quote, cue after",  # “...,” Sullivan warned.
+    "quote, cue before",  # the WSJ wrote: “...”
+    "quote, dash and name",  # “...” ― Jane Doe
+    "speaker line",  # WALLACE: ... (a transcript), Pat Caddell: ... (a headline)
+    "cue verb, clause",  # X said (that) ...; X vowed to ...
+    "cue verb, object",  # X endorsed Clinton; X accused Y of ...
+    "clause, cue after",  # ..., X said.
+    "cue inside clause",  # This, they argue, is ...
+    "passive cue verb",  # X was criticised by Y
+    "cue noun",  # X's claim that ...; a statement saying ...
+    "according to",  # according to X, ...
+)
 
 #: Character spans ``[[start, end], ...]``: a quotation interrupted by "he said" has two pieces.
 Spans = list[list[int]]
@@ -87,7 +101,8 @@ class EntityMentionRow(NamedTuple):
 class AttributionRow(NamedTuple):
     """Who is quoted or reported, saying what. ``kind``: direct, partial or indirect;
     ``speaker``: the canonical entity, or the source's own words when it names none; ``via``:
-    the medium of a nested attribution ("Quoting X, the WSJ wrote"); ``cue_kind``: speech,
+    the medium of a nested attribution ("Quoting X, the WSJ wrote"); ``construction``: the rule that
+    found it (:data:`CONSTRUCTIONS`); ``cue_kind``: speech,
     belief, intention or evidence. ``*_text`` are the spans' text, pieces joined by " … "."""
 
     doc_id: str
@@ -97,6 +112,7 @@ class AttributionRow(NamedTuple):
     speaker_label: str
     via: str
     cue_kind: str
+    construction: str
     source_text: str
     cue_text: str
     content_text: str

@@ -26,6 +26,7 @@ class _Attribution:
 
     kind: str
     cue_kind: str
+    construction: str
     source: list[tuple[int, int]] = field(default_factory=list)
     cue: list[tuple[int, int]] = field(default_factory=list)
     content: list[tuple[int, int]] = field(default_factory=list)
@@ -74,7 +75,7 @@ class _Context:
     cues: Mapping[str, CueVerb]
     text: str
     idx: Sequence[int]
-    lemmas: Sequence[str]
+    lemmas: Sequence[str]  # the cue key of each token (see _cue_key)
     quotes: Sequence[Quote]
     quote_starts: Sequence[int]
     according_at: Sequence[int]
@@ -96,6 +97,7 @@ class _Context:
         text = "".join(map(str.__add__, texts, map(("", " ").__getitem__, spaces)))
         quotes = find_quotes(text)
         lemma_of = {i: strings[i].lower() for i in set(lemma_ids)}
+        lower_of = {i: strings[i] for i in set(lower_ids)}
         according = {i for i in set(lower_ids) if strings[i] == "according"}
         return cls(
             doc=doc,
@@ -103,7 +105,10 @@ class _Context:
             cues=cues,
             text=text,
             idx=idx,
-            lemmas=[lemma_of[i] for i in lemma_ids],
+            lemmas=[
+                _cue_key(lemma_of[i], lower_of[j], cues)
+                for i, j in zip(lemma_ids, lower_ids, strict=True)
+            ],
             quotes=quotes,
             quote_starts=[q.start for q in quotes],
             according_at=[i for i, lower in enumerate(lower_ids) if lower in according],
@@ -118,8 +123,12 @@ class _Context:
             return self.quotes[i]
         return None
 
+    def cue(self, token: Token) -> CueVerb | None:
+        """The cue entry of the token's lemma (or of its form, where the lemmatiser erred)."""
+        return self.cues.get(self.lemmas[token.i])
+
     def cue_kind(self, token: Token) -> str | None:
-        cue = self.cues.get(token.lemma_.lower())
+        cue = self.cue(token)
         if cue is None:
             return None
         kind = cue.kind
@@ -142,6 +151,14 @@ class _Context:
     def starts_sentence(self, position: int) -> bool:
         before = self.text[:position].rstrip(" \t\u00a0")
         return not before or before.endswith(("\n", ".", "!", "?", ":", "”", '"'))
+
+
+def _cue_key(lemma: str, lower: str, cues: Mapping[str, CueVerb]) -> str:
+    """The lemma, or the cue a form stands for where the small model's lemmatiser errs ("hopes"
+    -> "hop", "rated" -> "rat"): the form without its final "s" or "d"."""
+    if lemma in cues or not lower.endswith(("s", "d")):
+        return lemma
+    return lower[:-1] if lower[:-1] in cues else lemma
 
 
 # --- tokens as character spans -------------------------------------------------------------------
@@ -181,3 +198,22 @@ def _pieces(tokens: list[Token]) -> list[tuple[int, int]]:
         if run:
             spans.append(_span(run))
     return spans
+
+
+# Prepositions of when and where, which a noun phrase said about does not take.
+_CIRCUMSTANCE_PREPS = {"during", "amid", "following", "despite", "since"}
+
+
+def _without_asides(head: Token) -> list[Token]:
+    """The words of a noun phrase said about, without what the writer adds after a comma (a
+    relative clause: "Trump, who says he is honored"; an apposition; a participle) and without
+    phrases of when ("during a rally")."""
+    dropped: set[int] = set()
+    for token in head.subtree:
+        if token.dep_ == "prep" and token.lower_ in _CIRCUMSTANCE_PREPS:  # "during a rally"
+            dropped.update(range(token.left_edge.i, token.right_edge.i + 1))
+        elif token.dep_ in {"relcl", "acl", "appos", "advcl"} and token.i != head.i:
+            edge = token.left_edge.i
+            if edge > 0 and token.doc[edge - 1].text in {",", "—", "--"}:
+                dropped.update(range(edge - 1, token.right_edge.i + 1))
+    return [t for t in head.subtree if t.i not in dropped]

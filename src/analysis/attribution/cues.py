@@ -19,6 +19,15 @@ class CueVerb(NamedTuple):
 
 
 @functools.lru_cache(maxsize=8)
+def load_cue_nouns(path: str | None = None) -> dict[str, str]:
+    """Cue nouns ("his claim that ...", "a statement saying ...", "criticism of ...") from a CSV
+    file with columns ``lemma,kind``; default the packaged ``data/cue_nouns.csv``."""
+    file = paths.resolve_path(path) if path else paths.DATA_DIR / "cue_nouns.csv"
+    with open(file, encoding="utf-8", newline="") as handle:
+        return {row["lemma"].strip().lower(): row["kind"].strip() for row in csv.DictReader(handle)}
+
+
+@functools.lru_cache(maxsize=8)
 def load_cues(path: str | None = None) -> dict[str, CueVerb]:
     """Cue lemmas from a CSV file with columns ``lemma,kind,object_content``.
 

@@ -44,15 +44,20 @@ def direct(
             assert span is not None  # expanded to the tokens of a quote found in the text
             pieces, later = with_following(ctx, index, used_cues)
             claimed.update(later)
-            attribution = add_direct(ctx, found, "speech", source, dash_cue, pieces, span.sent)
+            attribution = add_direct(
+                ctx, found, "speech", "quote, dash and name", source, dash_cue, pieces, span.sent
+            )
         else:
             cue, anchor = cue_found
             used_cues.add(cue.i)
             pieces, later = with_following(ctx, index, used_cues, cue)
             claimed.update(later)
             source = source_of(ctx, cue)
-            kind = ctx.cues[cue.lemma_.lower()].kind
-            attribution = add_direct(ctx, found, kind, source, [cue], pieces, cue.sent)
+            kind = ctx.cues[ctx.lemmas[cue.i]].kind
+            construction = "quote, cue after" if anchor == quote.end else "quote, cue before"
+            attribution = add_direct(
+                ctx, found, kind, construction, source, [cue], pieces, cue.sent
+            )
         if attribution is not None:
             found.append(attribution)
     return found, frozenset(used_cues)

@@ -11,27 +11,37 @@ import pandas as pd
 from spacy.tokens import Doc
 
 from analysis.attribution.context import _Attribution, _Context, _Entities
-from analysis.attribution.cues import CueVerb, load_cues
+from analysis.attribution.cues import CueVerb, load_cue_nouns, load_cues
 from analysis.attribution.direct import direct
+from analysis.attribution.lines import speaker_lines
+from analysis.attribution.nominal import nominal
 from analysis.attribution.reported import according_to, reported
 from analysis.schema import AttributionRow, QuotedTermRow
 
 
 def run(ctx: _Context) -> list[_Attribution]:
     """The attributions of the document: each pass reads those found before it."""
-    found, used_cues = direct(ctx, [])
+    found = speaker_lines(ctx, [])
+    found, used_cues = direct(ctx, found)
     found = reported(ctx, found, used_cues)
+    found = nominal(ctx, found, load_cue_nouns())
     found = according_to(ctx, found)
     return deduplicated(found)
 
 
 def deduplicated(found: Sequence[_Attribution]) -> list[_Attribution]:
-    """One attribution per content: when two claim overlapping content, keep a direct
-    quotation over reported speech, then the one whose content starts first and is longer."""
+    """One attribution per content: when two claim overlapping content, keep a speaker line
+    (which a transcript's quote marks may wrap), then a direct quotation over reported speech,
+    then the one whose content starts first and is longer."""
     kept: list[tuple[_Attribution, int, int, int]] = []  # with its length and bounds
     order = sorted(
         found,
-        key=lambda a: (a.kind != "direct", a.content[0][0], -_length(a.content)),
+        key=lambda a: (
+            a.construction != "speaker line",
+            a.kind != "direct",
+            a.content[0][0],
+            -_length(a.content),
+        ),
     )
     for a in order:
         shorter = _length(a.content)
@@ -100,6 +110,7 @@ def extract(
                 a.speaker_label,
                 a.via,
                 a.cue_kind,
+                a.construction,
                 _texts(text, a.source),
                 _texts(text, a.cue),
                 _texts(text, a.content),

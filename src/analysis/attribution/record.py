@@ -20,18 +20,20 @@ def add_direct(
     ctx: _Context,
     earlier: Sequence[_Attribution],
     cue_kind: str,
+    construction: str,
     source: list[Token],
     cue: list[Token],
     pieces: list[tuple[int, int]],
     sent: Span,
 ) -> _Attribution | None:
-    return add(ctx, earlier, cue_kind, source, cue, pieces, sent, direct=True)
+    return add(ctx, earlier, cue_kind, construction, source, cue, pieces, sent, direct=True)
 
 
 def add(
     ctx: _Context,
     earlier: Sequence[_Attribution],
     cue_kind: str,
+    construction: str,
     source: list[Token],
     cue: list[Token],
     content_spans: list[tuple[int, int]],
@@ -39,7 +41,8 @@ def add(
     *,
     direct: bool = False,
 ) -> _Attribution | None:
-    """The attribution to record, or None when it has no content; ``earlier`` are the
+    """The attribution to record, or None when it has no content; ``construction`` names the
+    rule that found it (:data:`analysis.schema.CONSTRUCTIONS`); ``earlier`` are the
     attributions found before it (see :func:`analysis.attribution.speakers.speaker`). Content
     found through a cue's complement is reported speech, ``partial`` when it contains quoted
     words, even if they are all of it ("called it “total political crap”"); only quotes standing
@@ -65,6 +68,7 @@ def add(
     attribution = _Attribution(
         kind=kind,
         cue_kind=cue_kind,
+        construction=construction,
         source=_pieces(source) if source else [],
         cue=_pieces(cue) if cue else [],
         content=content_spans,

@@ -9,7 +9,13 @@ from collections.abc import Sequence, Set
 
 from spacy.tokens import Token
 
-from analysis.attribution.context import _Attribution, _Context, _pieces, _subtree_tokens
+from analysis.attribution.context import (
+    _Attribution,
+    _Context,
+    _pieces,
+    _subtree_tokens,
+    _without_asides,
+)
 from analysis.attribution.quotes import _OPENING
 from analysis.attribution.record import add
 from analysis.attribution.speakers import _noun_phrase, source_of
@@ -29,22 +35,24 @@ _TIME_ENTITIES = {"DATE", "TIME"}
 
 def content_of(
     ctx: _Context, cue: Token, kind: str, source_tokens: list[Token]
-) -> tuple[list[Token], list[Token]]:
-    """What the cue introduces, and the words besides the cue itself that belong to it ("referred
-    to": the preposition). ``source_tokens`` are the words naming who speaks
+) -> tuple[list[Token], list[Token], str]:
+    """What the cue introduces, the words besides the cue itself that belong to it ("referred
+    to": the preposition), and the construction (:data:`analysis.schema.CONSTRUCTIONS`).
+    ``source_tokens`` are the words naming who speaks
     (:func:`analysis.attribution.speakers.source_of`): content before a post-posed cue stops at
     them."""
     clauses = [c for c in cue.children if c.dep_ in _CLAUSE_DEPS]
     if cue.pos_ == "NOUN":
         nxt = cue.nbor(1)
-        return ([t for t in nxt.head.subtree if t.i >= nxt.i] if nxt.head.i > cue.i else []), []
+        tokens = [t for t in nxt.head.subtree if t.i >= nxt.i] if nxt.head.i > cue.i else []
+        return tokens, [], "cue verb, clause"
     if introduces_quote(ctx, cue):
-        return [], []  # "he warned Trump: “...”" is a direct quotation: see direct()
-    takes_object = ctx.cues[cue.lemma_.lower()].object_content
+        return [], [], ""  # "he warned Trump: “...”" is a direct quotation: see direct()
+    takes_object = ctx.cues[ctx.lemmas[cue.i]].object_content
     objects = [c for c in cue.children if c.dep_ in _OBJECT_DEPS and c.i > cue.i]
     if takes_object and clauses and objects and objects[0].i < clauses[0].i:
         # "threatened serious repercussions ... should they enter into any arms deal"
-        return [t for child in objects for t in child.subtree], []
+        return [t for child in objects for t in child.subtree], [], "cue verb, object"
     if clauses:
         clause = clauses[0]
         tokens = _without_trailers(clause)
@@ -52,23 +60,45 @@ def content_of(
             first = cue.sent.start
             last = min(t.i for t in source_tokens) if source_tokens else cue.i
             tokens = [t for t in cue.sent if first <= t.i < last]
-        return tokens, []
+            return tokens, [], "clause, cue after"
+        return tokens, [], "cue verb, clause"
     if cue.dep_ == "parataxis":  # "This, they argue, is at odds with ..."
-        return _subtree_tokens(cue.head, exclude=[cue]), []
+        return _subtree_tokens(cue.head, exclude=[cue]), [], "cue inside clause"
     if not takes_object or not objects:
-        return [], []
+        return [], [], ""
     if len(objects) == 1 and objects[0].pos_ == "PRON" and not list(objects[0].children):
-        return [], []  # "confirmed it": nothing said
+        return [], [], ""  # "confirmed it": nothing said
     objects = [c for c in objects if _is_content(c)]
     if not objects:
-        return [], []
+        return [], [], ""
     tokens = []
     for child in objects:
         tokens.extend(_without_asides(child))
     # "referred to the ...": the preposition belongs to the cue.
     if tokens and objects[0].dep_ == "prep" and objects[0].i == cue.i + 1:
-        return [t for t in tokens if t.i != objects[0].i], [objects[0]]
-    return tokens, []
+        return [t for t in tokens if t.i != objects[0].i], [objects[0]], "cue verb, object"
+    return tokens, [], "cue verb, object"
+
+
+def passive_of(cue: Token) -> tuple[list[Token], list[Token], list[Token]] | None:
+    """ "Mr. Oz has been called a charlatan by fellow physicians", "His views were echoed by
+    tax experts": the agent speaks, the passive subject (with what is said of it) is the
+    content. The source, content and further cue words ("by"), or None when the cue is not a
+    passive with an agent."""
+    subjects = [c for c in cue.children if c.dep_ == "nsubjpass"]
+    agents = [c for c in cue.children if c.dep_ == "agent"]
+    if not subjects or not agents or subjects[0].pos_ == "PRON":
+        return None
+    named = [c for c in agents[0].children if c.dep_ == "pobj"]
+    if not named:
+        return None
+    content = _without_asides(subjects[0])
+    for child in cue.children:
+        if child.dep_ in {"oprd", "attr", "xcomp"} or (
+            child.dep_ == "prep" and child.lower_ == "as"
+        ):
+            content.extend(child.subtree)
+    return _noun_phrase(named[0]), content, [agents[0]]
 
 
 def _is_content(child: Token) -> bool:
@@ -88,24 +118,16 @@ def _is_content(child: Token) -> bool:
     return True
 
 
-def _without_asides(head: Token) -> list[Token]:
-    """The words of a noun phrase said about, without what the writer adds after a comma: a
-    relative clause ("Trump, who says he is honored"), an apposition or a participle."""
-    dropped: set[int] = set()
-    for token in head.subtree:
-        if token.dep_ in {"relcl", "acl", "appos", "advcl"} and token.i != head.i:
-            edge = token.left_edge.i
-            if edge > 0 and token.doc[edge - 1].text in {",", "—", "--"}:
-                dropped.update(range(edge - 1, token.right_edge.i + 1))
-    return [t for t in head.subtree if t.i not in dropped]
-
-
 def _without_trailers(clause: Token) -> list[Token]:
     """A clause said, without a participle the writer adds after a comma (", adding that ...",
     ", contradicting the police's earlier claim")."""
     dropped: set[int] = set()
     for token in clause.subtree:
-        if token.dep_ in {"advcl", "conj"} and token.tag_ == "VBG" and token.i != clause.i:
+        if (
+            token.dep_ in {"advcl", "conj"}
+            and token.tag_ == "VBG"
+            and token.i != clause.i
+        ):
             edge = token.left_edge.i
             if edge > 0 and token.doc[edge - 1].text == ",":
                 dropped.update(range(edge - 1, token.right_edge.i + 1))
@@ -134,8 +156,13 @@ def reported(
         kind = ctx.cue_kind(token)
         if kind is None or token.i in used_cues or ctx.quote_at(token.idx):
             continue
-        source_tokens = source_of(ctx, token)
-        content, more_cue = content_of(ctx, token, kind, source_tokens)
+        passive = passive_of(token)
+        if passive is not None:
+            source_tokens, content, more_cue = passive
+            construction = "passive cue verb"
+        else:
+            source_tokens = source_of(ctx, token)
+            content, more_cue, construction = content_of(ctx, token, kind, source_tokens)
         cue_tokens = [token, *more_cue]
         content = [t for t in content if t not in source_tokens and t not in cue_tokens]
         content_spans = _pieces(content)
@@ -148,7 +175,9 @@ def reported(
             continue
         if token.lower_ == "according":
             continue
-        attribution = add(ctx, found, kind, source_tokens, cue_tokens, content_spans, token.sent)
+        attribution = add(
+            ctx, found, kind, construction, source_tokens, cue_tokens, content_spans, token.sent
+        )
         if attribution is not None:
             found.append(attribution)
     return found
@@ -171,7 +200,9 @@ def according_to(ctx: _Context, earlier: Sequence[_Attribution]) -> list[_Attrib
         source = _noun_phrase(objects[0])
         pp = {t.i for t in token.subtree} | {t.i for t in to.subtree} | {token.i, to.i}
         content = [t for t in token.sent if t.i not in pp]
-        attribution = add(ctx, found, "speech", source, [token, to], _pieces(content), token.sent)
+        attribution = add(
+            ctx, found, "speech", "according to", source, [token, to], _pieces(content), token.sent
+        )
         if attribution is not None:
             found.append(attribution)
     return found

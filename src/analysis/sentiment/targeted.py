@@ -219,12 +219,14 @@ def content_voices(attributions: pd.DataFrame | Iterable[Sequence]) -> list[tupl
         attributions: an attribution table, or the rows of
             :func:`analysis.attribution.extract` (tuples in ``ATTRIBUTION_COLUMNS`` order).
     """
-    if isinstance(attributions, pd.DataFrame):
-        records = attributions[ATTRIBUTION_COLUMNS].itertuples(index=False)
+    records: Iterable[Sequence]
+    if isinstance(attributions, pd.DataFrame):  # only the columns read: older tables work too
+        records = attributions[["speaker", "content"]].itertuples(index=False)
+        speaker_at, content_at = 0, 1
     else:
         records = attributions
-    speaker_at = ATTRIBUTION_COLUMNS.index("speaker")
-    content_at = ATTRIBUTION_COLUMNS.index("content")
+        speaker_at = ATTRIBUTION_COLUMNS.index("speaker")
+        content_at = ATTRIBUTION_COLUMNS.index("content")
     voices: list[tuple[int, int, str]] = []
     for record in records:
         content = record[content_at]

@@ -453,6 +453,26 @@ def test_spans_may_be_json_strings():
     assert scores["overall"]["exact"]["tp"] == 1
 
 
+def test_precision_by_construction(gold, texts):
+    predicted = _predicted(
+        ("council-budget", "indirect", [[15, 39]], [[0, 9]], [[10, 14]]),  # matched
+        ("council-budget", "direct", [[41, 64]], [[78, 85]], []),  # matched
+        ("council-budget", "direct", [[114, 136]], [[137, 140]], [[141, 146]]),  # not
+        ("council-vote", "indirect", [[24, 38]], [[0, 15]], [[16, 23]]),  # not
+        ("council-vote", "partial", [[85, 96]], [[110, 122]], [[123, 128]]),  # matched
+        ("council-vote", "indirect", [[24, 43]], [], [[16, 23]]),  # matched
+    )
+    assert score_attributions(gold, predicted, texts=texts)["constructions"] == {}
+    predicted["construction"] = ["cue verb, clause"] * 2 + ["quote, cue after"] + ["cue noun"] * 3
+    constructions = score_attributions(gold, predicted, texts=texts)["constructions"]
+    assert constructions == {  # in the order of analysis.schema.CONSTRUCTIONS
+        "quote, cue after": {"n": 1, "tp": 0, "share": 0.1667, "precision": 0.0},
+        "cue verb, clause": {"n": 2, "tp": 2, "share": 0.3333, "precision": 1.0},
+        "cue noun": {"n": 3, "tp": 2, "share": 0.5, "precision": 0.6667},
+    }
+    assert list(constructions) == ["quote, cue after", "cue verb, clause", "cue noun"]
+
+
 def test_failed_documents_score_with_no_predictions():
     gold = _gold(("a", [[0, 26]], [], []), ("b", [[0, 26]], [], []))
     predicted = _predicted(("a", "direct", [[0, 26]], [], []))

@@ -101,6 +101,11 @@ def speaker(ctx: _Context, source: list[Token], earlier: Sequence[_Attribution])
     return " ".join(ctx.text[start:end].split()), ""
 
 
+def _infinitive(token: Token) -> bool:
+    """ "gathered in Bratislava to discuss ...": the purpose clause shares its verb's subject."""
+    return any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children)
+
+
 def source_of(ctx: _Context, cue: Token) -> list[Token]:
     """The subject naming who speaks, following conjunctions and relative clauses up."""
     token = cue
@@ -109,8 +114,12 @@ def source_of(ctx: _Context, cue: Token) -> list[Token]:
         if subjects and not (token is cue and cue.dep_ == "nsubjpass"):
             subject = subjects[0]
             return after_comma_source(ctx, cue, subject)
-        if token.dep_ == "conj" or (token.dep_ == "advcl" and token.tag_ == "VBG"):
+        if token.dep_ == "conj" or (
+            token.dep_ == "advcl" and (token.tag_ == "VBG" or _infinitive(token))
+        ):
             token = token.head
+        elif token.dep_ == "pcomp" and token.head.head.pos_ in {"VERB", "AUX"}:
+            token = token.head.head  # "responded by saying ...", "aside from saying ..."
         elif token.dep_ in {"relcl", "acl"} and token.head.pos_ in {"NOUN", "PROPN", "PRON"}:
             return _noun_phrase(token.head)
         elif token.dep_ == "xcomp":

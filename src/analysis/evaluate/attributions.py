@@ -18,7 +18,7 @@ from analysis.corpus import Document
 from analysis.evaluate.brat import ROLES
 from analysis.evaluate.spans import Span, _characters, _span_text, _spans, _stripped
 from analysis.pipeline import Settings, load
-from analysis.schema import KINDS
+from analysis.schema import CONSTRUCTIONS, KINDS
 
 #: The columns of a predicted attributions table the scorer reads.
 PREDICTION_COLUMNS = ["doc_id", "kind", "source", "cue", "content"]
@@ -90,7 +90,9 @@ def score_attributions(
     Returns:
         A JSON-ready dict: ``threshold``; ``documents`` (``scored``, ``failed``, ``failures``);
         ``kinds`` (``gold`` kinds with their ``n``, overlap-matched ``tp`` and ``recall``;
-        ``predicted`` kinds with ``n``, ``tp`` and ``precision``); ``overall`` and ``direct``,
+        ``predicted`` kinds with ``n``, ``tp`` and ``precision``); ``constructions`` (per
+        ``construction`` of the predictions, when the table has that column: ``n``, ``tp``,
+        ``share``, ``precision``); ``overall`` and ``direct``,
         each with ``overlap`` and ``exact`` (``tp, n_gold, n_pred, precision, recall, f1``) and
         ``source`` and ``cue`` (``overlap`` and ``exact``, each ``correct, n, accuracy``).
         Precision, recall and F1 are 0 when undefined; an accuracy over no pair is None.
@@ -128,6 +130,7 @@ def score_attributions(
             "gold": _kind_counts(gold_items, matched_gold, "recall"),
             "predicted": _kind_counts(predicted_items, matched_predicted, "precision"),
         },
+        "constructions": _construction_counts(predicted_items, matched_predicted),
         "overall": overall,
         "direct": direct,
     }
@@ -137,6 +140,7 @@ def score_attributions(
 class _Item:
     doc_id: str
     kind: str
+    construction: str
     content: frozenset[int]
     content_key: Span
     source: frozenset[int]
@@ -157,7 +161,9 @@ def _items(frame: pd.DataFrame, texts: Mapping[str, str], *, table: str) -> list
             f"{table} attributions of {len(unknown)} document(s) not in texts (first: {unknown[0]})"
         )
     items = []
-    for row in frame[required].itertuples(index=False):
+    with_construction = predicted and "construction" in frame.columns
+    columns = [*required, *(["construction"] if with_construction else [])]
+    for row in frame[columns].itertuples(index=False):
         text = texts[row.doc_id]
         spans = {role: _spans(getattr(row, role)) for role in ROLES}
         if any(end > len(text) for span in spans.values() for _, end in span):
@@ -171,6 +177,7 @@ def _items(frame: pd.DataFrame, texts: Mapping[str, str], *, table: str) -> list
             _Item(
                 doc_id=row.doc_id,
                 kind=kind,
+                construction=str(row.construction) if with_construction else "",
                 content=_characters(spans["content"]),
                 content_key=_stripped(spans["content"], text),
                 source=_characters(spans["source"]),
@@ -287,6 +294,24 @@ def _kind_counts(items: Sequence[_Item], matched: set[int], measure: str) -> dic
     }
 
 
+def _construction_counts(items: Sequence[_Item], matched: set[int]) -> dict[str, object]:
+    """Per construction (the rule that found a prediction): how many, the share of all
+    predictions, and the overlap precision. Empty when the predictions name none."""
+    n = Counter(item.construction for item in items if item.construction)
+    tp = Counter(item.construction for item in items if item.construction and id(item) in matched)
+    total = sum(n.values())
+    order = [c for c in CONSTRUCTIONS if c in n] + sorted(set(n) - set(CONSTRUCTIONS))
+    return {
+        c: {
+            "n": n[c],
+            "tp": tp[c],
+            "share": _round(n[c] / total),
+            "precision": _round(tp[c] / n[c]),
+        }
+        for c in order
+    }
+
+
 def _round(value: float) -> float:
     return round(value, 4)
 
@@ -400,6 +425,22 @@ def format_scores(scores: Mapping[str, Any]) -> str:
             for kind, counts in kinds.items()
         ]
         lines.append(f"{side} kinds: {', '.join(parts)}")
+    constructions = scores.get("constructions") or {}
+    if constructions:
+        lines.append("predictions by construction (overlap precision, share of predictions)")
+        table = pd.DataFrame(
+            [
+                {
+                    "construction": name,
+                    "pred": counts["n"],
+                    "tp": counts["tp"],
+                    "precision": f"{counts['precision']:.3f}",
+                    "share": f"{counts['share']:.3f}",
+                }
+                for name, counts in constructions.items()
+            ]
+        )
+        lines.append(table.to_string(index=False))
     return "\n".join(lines) + "\n"
 
 

@@ -592,7 +592,13 @@ def test_polnear_dev_attribution_beats_textacy(tmp_path):
     assert scores["overall"]["overlap"]["n_gold"] == len(read_brat(POLNEAR_DEV))
     for subset, baseline in TEXTACY_OVERLAP_F1.items():
         assert scores[subset]["overlap"]["f1"] > baseline, subset
-    # The targets of the attribution issue.
-    assert scores["overall"]["overlap"]["f1"] >= 0.55
-    assert scores["direct"]["overlap"]["f1"] >= 0.85
-    assert scores["overall"]["source"]["overlap"]["accuracy"] >= 0.80
+    # Floors a little under what dev gives now (F1 0.692, precision 0.812, direct 0.893, source
+    # 0.939, indirect recall 0.509): a change that loses reported speech fails here.
+    assert scores["overall"]["overlap"]["f1"] >= 0.68
+    assert scores["overall"]["overlap"]["precision"] >= 0.80
+    assert scores["direct"]["overlap"]["f1"] >= 0.88
+    assert scores["overall"]["source"]["overlap"]["accuracy"] >= 0.90
+    assert scores["kinds"]["gold"]["indirect"]["recall"] >= 0.49
+    # Every prediction names its construction.
+    constructions = scores["constructions"]
+    assert sum(c["n"] for c in constructions.values()) == scores["overall"]["overlap"]["n_pred"]

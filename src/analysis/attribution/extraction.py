@@ -5,6 +5,7 @@ over as quoted terms, as table rows (:mod:`analysis.schema`)."""
 from __future__ import annotations
 
 import bisect
+import dataclasses
 from collections.abc import Sequence
 
 import pandas as pd
@@ -26,7 +27,49 @@ def run(ctx: _Context) -> list[_Attribution]:
     found = reported(ctx, found, used_cues)
     found = nominal(ctx, found, load_cue_nouns())
     found = according_to(ctx, found)
-    return deduplicated(found)
+    return continued(ctx, deduplicated(found))
+
+
+# The constructions whose cue comes after their content, so that a quote after the cue's
+# sentence may carry on what was said ("“...,” he added on Twitter. “...”").
+_POSTPOSED = {"quote, cue after", "clause, cue after"}
+
+
+def continued(ctx: _Context, found: list[_Attribution]) -> list[_Attribution]:
+    """Attributions whose cue follows their content, extended by the quotes that follow the cue's
+    sentence in the same paragraph, have no cue of their own and are no one else's content."""
+    claimed = {s for a in found for s, _ in a.content}
+    result = []
+    for a in found:
+        if a.construction in _POSTPOSED and a.cue:
+            a = _with_quotes_after(ctx, a, claimed)
+        result.append(a)
+    return result
+
+
+def _with_quotes_after(ctx: _Context, a: _Attribution, claimed: set[int]) -> _Attribution:
+    cue_end = a.cue[-1][1]
+    span = ctx.doc.char_span(a.cue[0][0], cue_end, alignment_mode="expand")
+    if span is None:
+        return a
+    position = span.sent.end_char
+    pieces = list(a.content)
+    while True:
+        gap = ctx.text[position : position + 3]
+        start = position + len(gap) - len(gap.lstrip(" \t\u00a0"))
+        quote = ctx.quote_at(start)
+        if quote is None or quote.start != start or start in claimed or "\n" in gap:
+            break
+        words = ctx.doc.char_span(quote.start, quote.end, alignment_mode="expand")
+        if words is None or any(
+            ctx.cue_kind(t) is not None and not ctx.quote_at(t.idx) for t in words[-1].sent
+        ):
+            break  # the quote's sentence has a cue of its own
+        pieces.extend(quote.pieces)
+        position = quote.end
+    if len(pieces) == len(a.content):
+        return a
+    return dataclasses.replace(a, content=pieces)
 
 
 def deduplicated(found: Sequence[_Attribution]) -> list[_Attribution]:

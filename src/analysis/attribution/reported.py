@@ -60,8 +60,8 @@ def content_of(
             first = cue.sent.start
             last = min(t.i for t in source_tokens) if source_tokens else cue.i
             tokens = [t for t in cue.sent if first <= t.i < last]
-            return tokens, [], "clause, cue after"
-        return tokens, [], "cue verb, clause"
+            return tokens + _rest_after_cue(ctx, cue, clause), [], "clause, cue after"
+        return tokens + _coordinated(ctx, cue, clause), [], "cue verb, clause"
     if cue.dep_ == "parataxis":  # "This, they argue, is at odds with ..."
         return _subtree_tokens(cue.head, exclude=[cue]), [], "cue inside clause"
     if not takes_object or not objects:
@@ -74,6 +74,7 @@ def content_of(
     tokens = []
     for child in objects:
         tokens.extend(_without_asides(child))
+    tokens.extend(_coordinated(ctx, cue, objects[-1]))
     # "referred to the ...": the preposition belongs to the cue.
     if tokens and objects[0].dep_ == "prep" and objects[0].i == cue.i + 1:
         return [t for t in tokens if t.i != objects[0].i], [objects[0]], "cue verb, object"
@@ -99,6 +100,45 @@ def passive_of(cue: Token) -> tuple[list[Token], list[Token], list[Token]] | Non
         ):
             content.extend(child.subtree)
     return _noun_phrase(named[0]), content, [agents[0]]
+
+
+def _coordinated(ctx: _Context, cue: Token, clause: Token) -> list[Token]:
+    """ "agreed to share a single currency and rely on one another", "mentioned refinancing
+    student loans and forcing universities to ...": a verb the parser coordinated with the cue
+    that goes on with the clause or object said (same form, no subject or cue of its own), with
+    the words between."""
+    extra: list[Token] = []
+    for child in cue.children:
+        if child.dep_ != "conj" or child.i < clause.i or child.tag_ != clause.tag_:
+            continue
+        if ctx.cue_kind(child) is not None or any(
+            c.dep_ in {"nsubj", "nsubjpass"} for c in child.children
+        ):
+            continue
+        last = max(t.i for t in clause.subtree)
+        extra.extend(t for t in cue.doc[last + 1 : child.right_edge.i + 1])
+    return extra
+
+
+def _rest_after_cue(ctx: _Context, cue: Token, clause: Token) -> list[Token]:
+    """ "The middle fifth paid 8.9 percent, the agency said in a June report, and the bottom
+    fifth paid 0.8 percent": what follows a cue set inside its content, after a comma, to the
+    end of the sentence, when it is a clause with no cue of its own."""
+    # The cue's own words: its source and phrases ("in a June report"), not a clause it heads
+    # the parser joined to it ("..., and those in the bottom fifth paid ...").
+    outside = {t.i for t in clause.subtree}
+    for child in cue.children:
+        if child.dep_ in {"conj", "cc", "punct"} and child.i > cue.i:
+            outside.update(t.i for t in child.subtree)
+    end = max(t.i for t in cue.subtree if t.i not in outside)
+    rest = [t for t in cue.sent if t.i > end]
+    if len(rest) < 4 or rest[0].text != ",":
+        return []
+    if not any(t.pos_ in {"VERB", "AUX"} for t in rest) or any(
+        ctx.cue_kind(t) is not None for t in rest
+    ):
+        return []
+    return rest
 
 
 def _is_content(child: Token) -> bool:

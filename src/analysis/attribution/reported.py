@@ -31,6 +31,7 @@ _CONTENT_PREPS = {"as", "of", "for", "about", "to", "on", "against", "with", "ov
 # Subordinators of an adverbial clause that says when or why something was said, not what.
 _CIRCUMSTANCE = {"when", "after", "before", "while", "since", "although", "though", "as", "because"}
 _TIME_ENTITIES = {"DATE", "TIME"}
+_ABOUT_PREPS = {"about", "of", "on", "against", "over"}
 
 
 def content_of(
@@ -55,16 +56,20 @@ def content_of(
         return [t for child in objects for t in child.subtree], [], "cue verb, object"
     if clauses:
         clause = clauses[0]
-        tokens = _without_trailers(clause)
+        tokens = _without_trailers(ctx, clause)
         if clause.i < cue.i:  # post-posed cue: everything before the source
             first = cue.sent.start
             last = min(t.i for t in source_tokens) if source_tokens else cue.i
             tokens = [t for t in cue.sent if first <= t.i < last]
             return tokens + _rest_after_cue(ctx, cue, clause), [], "clause, cue after"
         return tokens + _coordinated(ctx, cue, clause), [], "cue verb, clause"
-    if cue.dep_ == "parataxis":  # "This, they argue, is at odds with ..."
+    if cue.dep_ == "parataxis" and not any(c.dep_ in {"prep", "dobj"} for c in cue.children):
+        # "This, they argue, is at odds with ..."; not "experts I spoke to this week"
         return _subtree_tokens(cue.head, exclude=[cue]), [], "cue inside clause"
-    if not takes_object or not objects:
+    if not takes_object:
+        # Any cue takes what it is about: "spoke of the legacy of racism", "complained about".
+        objects = [c for c in objects if c.dep_ == "prep" and c.lower_ in _ABOUT_PREPS]
+    if not objects:
         return [], [], ""
     if len(objects) == 1 and objects[0].pos_ == "PRON" and not list(objects[0].children):
         return [], [], ""  # "confirmed it": nothing said
@@ -158,19 +163,34 @@ def _is_content(child: Token) -> bool:
     return True
 
 
-def _without_trailers(clause: Token) -> list[Token]:
-    """A clause said, without a participle the writer adds after a comma (", adding that ...",
-    ", contradicting the police's earlier claim")."""
+def _without_trailers(ctx: _Context, clause: Token) -> list[Token]:
+    """A clause said, without what the writer adds: a participle after a comma (", adding that
+    ...", ", contradicting the police's earlier claim"), an apposition closing it (", the
+    presumed Putin favorite"), and a further cue verb the parser coordinated into it ("he would
+    order a review and warned against hackers": a second attribution of its own)."""
     dropped: set[int] = set()
+    end = clause.right_edge.i
+    while end > clause.i and clause.doc[end].is_punct:
+        end -= 1
     for token in clause.subtree:
-        if (
-            token.dep_ in {"advcl", "conj"}
-            and token.tag_ == "VBG"
-            and token.i != clause.i
+        if token.i == clause.i:
+            continue
+        edge = token.left_edge.i
+        after_comma = edge > 0 and token.doc[edge - 1].text == ","
+        if after_comma and (
+            (token.dep_ in {"advcl", "conj"} and token.tag_ == "VBG")
+            or (token.dep_ in {"appos", "npadvmod"} and token.right_edge.i >= end)
         ):
-            edge = token.left_edge.i
-            if edge > 0 and token.doc[edge - 1].text == ",":
-                dropped.update(range(edge - 1, token.right_edge.i + 1))
+            dropped.update(range(edge - 1, token.right_edge.i + 1))
+        elif (
+            token.dep_ == "conj"
+            and token.pos_ == "VERB"
+            and ctx.cue(token) is not None
+            and not any(c.dep_ in {"nsubj", "nsubjpass"} for c in token.children)
+        ):
+            conjunctions = [c for c in token.head.children if c.dep_ == "cc" and c.i < token.i]
+            start = conjunctions[-1].i if conjunctions else edge
+            dropped.update(range(start, token.right_edge.i + 1))
     return [t for t in clause.subtree if t.i not in dropped]
 
 

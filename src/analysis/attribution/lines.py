@@ -58,6 +58,7 @@ def speaker_lines(ctx: _Context, earlier: Sequence[_Attribution]) -> list[_Attri
             list(colon),
             [(match.start("content"), content_end)],
             source.sent,
+            widen=False,
         )
         if attribution is not None:
             found.append(attribution)

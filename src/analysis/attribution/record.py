@@ -40,16 +40,19 @@ def add(
     sent: Span,
     *,
     direct: bool = False,
+    widen: bool = True,
 ) -> _Attribution | None:
     """The attribution to record, or None when it has no content; ``construction`` names the
     rule that found it (:data:`analysis.schema.CONSTRUCTIONS`); ``earlier`` are the
     attributions found before it (see :func:`analysis.attribution.speakers.speaker`). Content
     found through a cue's complement is reported speech, ``partial`` when it contains quoted
     words, even if they are all of it ("called it “total political crap”"); only quotes standing
-    as a sentence of their own are ``direct``."""
+    as a sentence of their own are ``direct``. ``widen``: widen the content to the quotes it cuts
+    into (:func:`with_quotes`)."""
     if not content_spans:
         return None
-    content_spans = with_quotes(ctx, content_spans)
+    if widen:  # not a transcript's line, which its quote marks may wrap with others
+        content_spans = with_quotes(ctx, content_spans)
     speaker_name, label = speaker(ctx, source, earlier)
     quoted_only = all(
         ctx.text[s] in _OPENING + "\"'" and ctx.text[e - 1] in _CLOSING + "\"'"

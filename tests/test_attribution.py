@@ -264,3 +264,16 @@ def test_speaker_lines_of_a_transcript(analyse):
         ["speaker line", "WALLACE", "Will you debate again?"],
         ["speaker line", "PENCE", "We will."],
     ]
+
+
+def test_source_phrase_on_the_main_verb(analyse):
+    row = _one(analyse, "In the new Quinnipiac poll, Senator Bo Park leads by four points.")
+    assert row["construction"] == "source phrase" and row["cue_text"] == "In"
+    assert row["content_text"] == "Senator Bo Park leads by four points"
+
+
+def test_reported_speech_stays_in_its_paragraph(analyse):
+    # The parser runs the sentence on into the next line ("rigged" takes "The Senate Returns").
+    text = "Senator Bo Park said in a statement the vote was rigged\nThe Senate Returns"
+    row = _one(analyse, text)
+    assert row["content_text"] == "the vote was rigged"

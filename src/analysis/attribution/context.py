@@ -217,3 +217,11 @@ def _without_asides(head: Token) -> list[Token]:
             if edge > 0 and token.doc[edge - 1].text in {",", "—", "--"}:
                 dropped.update(range(edge - 1, token.right_edge.i + 1))
     return [t for t in head.subtree if t.i not in dropped]
+
+
+def _in_paragraph(ctx: _Context, cue: Token, tokens: Iterable[Token]) -> list[Token]:
+    """The tokens in the cue's paragraph: what is reported does not run on past a line break,
+    even where the parser's sentence does (a headline joined to the first line)."""
+    start = ctx.text.rfind("\n", 0, cue.idx) + 1
+    end = ctx.text.find("\n", cue.idx) % (len(ctx.text) + 1)
+    return [t for t in tokens if start <= t.idx < end]

@@ -28,6 +28,15 @@ def load_cue_nouns(path: str | None = None) -> dict[str, str]:
 
 
 @functools.lru_cache(maxsize=8)
+def load_source_nouns(path: str | None = None) -> frozenset[str]:
+    """Nouns naming where something was said or shown ("in a poll", "by one estimate", "in an
+    interview"), from a CSV file with a ``lemma`` column; default ``data/source_nouns.csv``."""
+    file = paths.resolve_path(path) if path else paths.DATA_DIR / "source_nouns.csv"
+    with open(file, encoding="utf-8", newline="") as handle:
+        return frozenset(row["lemma"].strip().lower() for row in csv.DictReader(handle))
+
+
+@functools.lru_cache(maxsize=8)
 def load_cues(path: str | None = None) -> dict[str, CueVerb]:
     """Cue lemmas from a CSV file with columns ``lemma,kind,object_content``.
 

@@ -12,11 +12,11 @@ import pandas as pd
 from spacy.tokens import Doc
 
 from analysis.attribution.context import _Attribution, _Context, _Entities
-from analysis.attribution.cues import CueVerb, load_cue_nouns, load_cues
+from analysis.attribution.cues import CueVerb, load_cue_nouns, load_cues, load_source_nouns
 from analysis.attribution.direct import direct
 from analysis.attribution.lines import speaker_lines
 from analysis.attribution.nominal import nominal
-from analysis.attribution.reported import according_to, reported
+from analysis.attribution.reported import according_to, reported, source_phrases
 from analysis.schema import AttributionRow, QuotedTermRow
 
 
@@ -27,6 +27,7 @@ def run(ctx: _Context) -> list[_Attribution]:
     found = reported(ctx, found, used_cues)
     found = nominal(ctx, found, load_cue_nouns())
     found = according_to(ctx, found)
+    found = source_phrases(ctx, found, load_source_nouns())
     return continued(ctx, deduplicated(found))
 
 

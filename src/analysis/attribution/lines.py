@@ -37,9 +37,10 @@ def speaker_lines(ctx: _Context, earlier: Sequence[_Attribution]) -> list[_Attri
         if name.lower() in _NOT_SPEAKERS:
             continue
         transcript = name.isupper() and len(name) > 1
-        headline = match.start() <= max(first_line_end, 0) and ctx.entities.covering(
-            match.start("name"), match.end("name")
-        ) is not None
+        headline = (
+            match.start() <= max(first_line_end, 0)
+            and ctx.entities.covering(match.start("name"), match.end("name")) is not None
+        )
         if not (transcript or headline):
             continue
         source = ctx.doc.char_span(match.start("name"), match.end("name"), alignment_mode="expand")

@@ -9,7 +9,13 @@ from collections.abc import Mapping, Sequence
 
 from spacy.tokens import Token
 
-from analysis.attribution.context import _Attribution, _Context, _pieces, _without_asides
+from analysis.attribution.context import (
+    _Attribution,
+    _Context,
+    _in_paragraph,
+    _pieces,
+    _without_asides,
+)
 from analysis.attribution.record import add
 from analysis.attribution.speakers import _noun_phrase
 
@@ -39,7 +45,9 @@ def nominal(
         if not source:
             continue
         cue = [token, *more_cue, *by]
-        content = [t for t in content if t not in source and t not in cue]
+        content = [
+            t for t in _in_paragraph(ctx, token, content) if t not in source and t not in cue
+        ]
         attribution = add(
             ctx, found, nouns[ctx.lemmas[i]], "cue noun", source, cue, _pieces(content), token.sent
         )

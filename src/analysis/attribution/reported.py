@@ -12,6 +12,7 @@ from spacy.tokens import Token
 from analysis.attribution.context import (
     _Attribution,
     _Context,
+    _in_paragraph,
     _pieces,
     _subtree_tokens,
     _without_asides,
@@ -57,9 +58,11 @@ def content_of(
     if clauses:
         clause = clauses[0]
         tokens = _without_trailers(ctx, clause)
-        if clause.i < cue.i:  # post-posed cue: everything before the source
+        if clause.i < cue.i:  # post-posed cue: everything before the source, in its paragraph
             first = cue.sent.start
             last = min(t.i for t in source_tokens) if source_tokens else cue.i
+            breaks = [t.i for t in cue.doc[first:last] if t.is_space and "\n" in t.text]
+            first = breaks[-1] + 1 if breaks else first
             tokens = [t for t in cue.sent if first <= t.i < last]
             return tokens + _rest_after_cue(ctx, cue, clause), [], "clause, cue after"
         return tokens + _coordinated(ctx, cue, clause), [], "cue verb, clause"
@@ -157,9 +160,7 @@ def _is_content(child: Token) -> bool:
     if child.dep_ == "advcl":
         first = child.doc[child.left_edge.i]
         before = child.doc[child.left_edge.i - 1] if child.left_edge.i > 0 else None
-        return not (
-            first.lower_ in _CIRCUMSTANCE or (before is not None and before.text == ",")
-        )
+        return not (first.lower_ in _CIRCUMSTANCE or (before is not None and before.text == ","))
     return True
 
 
@@ -224,7 +225,11 @@ def reported(
             source_tokens = source_of(ctx, token)
             content, more_cue, construction = content_of(ctx, token, kind, source_tokens)
         cue_tokens = [token, *more_cue]
-        content = [t for t in content if t not in source_tokens and t not in cue_tokens]
+        content = [
+            t
+            for t in _in_paragraph(ctx, token, content)
+            if t not in source_tokens and t not in cue_tokens
+        ]
         content_spans = _pieces(content)
         if not content_spans or (
             sum(e - s for s, e in content_spans) < 8
@@ -259,10 +264,45 @@ def according_to(ctx: _Context, earlier: Sequence[_Attribution]) -> list[_Attrib
             continue
         source = _noun_phrase(objects[0])
         pp = {t.i for t in token.subtree} | {t.i for t in to.subtree} | {token.i, to.i}
-        content = [t for t in token.sent if t.i not in pp]
+        content = _in_paragraph(ctx, token, [t for t in token.sent if t.i not in pp])
         attribution = add(
             ctx, found, "speech", "according to", source, [token, to], _pieces(content), token.sent
         )
         if attribution is not None:
             found.append(attribution)
+    return found
+
+
+def source_phrases(
+    ctx: _Context, earlier: Sequence[_Attribution], nouns: Set[str]
+) -> list[_Attribution]:
+    """``earlier`` followed by the sentences that say where their claim comes from with a
+    phrase on their main verb: "In this poll, Trump rose 1 point", "By one estimate, 300,000
+    acres have been damaged" (the nouns: ``data/source_nouns.csv``). The rest of the sentence
+    is the content, the phrase's noun the source."""
+    found = list(earlier)
+    for sent in ctx.doc.sents:
+        root = sent.root
+        for prep in root.children:
+            if prep.dep_ != "prep" or prep.lower_ not in {"in", "by"} or prep.i > root.i:
+                continue
+            objects = [c for c in prep.children if c.dep_ == "pobj"]
+            if not objects or objects[0].lemma_.lower() not in nouns:
+                continue
+            if any(ctx.cue_kind(t) is not None and not ctx.quote_at(t.idx) for t in sent):
+                break  # "In an interview, X said ...": the cue's attribution says it
+            phrase = {t.i for t in prep.subtree}
+            content = [t for t in sent if t.i not in phrase]
+            attribution = add(
+                ctx,
+                found,
+                "evidence",
+                "source phrase",
+                _noun_phrase(objects[0]),
+                [prep],
+                _pieces(content),
+                sent,
+            )
+            if attribution is not None:
+                found.append(attribution)
     return found

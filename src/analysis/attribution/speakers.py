@@ -120,6 +120,8 @@ def source_of(ctx: _Context, cue: Token) -> list[Token]:
             token = token.head
         elif token.dep_ == "pcomp" and token.head.head.pos_ in {"VERB", "AUX"}:
             token = token.head.head  # "responded by saying ...", "aside from saying ..."
+        elif token.dep_ == "pcomp" and token.head.head.dep_ in {"attr", "dobj", "acomp"}:
+            token = token.head.head.head  # "were in the lead in advocating ..."
         elif token.dep_ == "acl" and token.tag_ == "VBN":
             return []  # "a stream called Miracle Run", "people accused of": the noun is no source
         elif token.dep_ in {"relcl", "acl"} and token.head.pos_ in {"NOUN", "PROPN", "PRON"}:

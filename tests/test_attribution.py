@@ -277,3 +277,11 @@ def test_reported_speech_stays_in_its_paragraph(analyse):
     text = "Senator Bo Park said in a statement the vote was rigged\nThe Senate Returns"
     row = _one(analyse, text)
     assert row["content_text"] == "the vote was rigged"
+
+
+def test_a_belief_noun_as_the_object_belongs_to_the_cue(analyse):
+    row = _one(analyse, "Younger voters have expressed misgivings about Senator Bo Park.")
+    assert (row["cue_text"], row["content_text"]) == (
+        "expressed misgivings about",
+        "Senator Bo Park",
+    )

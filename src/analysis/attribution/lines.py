@@ -8,6 +8,7 @@ import re
 from collections.abc import Sequence
 
 from analysis.attribution.context import _Attribution, _Context
+from analysis.attribution.cues import load_source_nouns
 from analysis.attribution.record import add
 
 # An optional opening quote, a name of one to four capitalised words, a colon, the rest.
@@ -28,8 +29,8 @@ _LABELS = {"PERSON", "ORG", "NORP", "GPE"}
 
 def speaker_lines(ctx: _Context, earlier: Sequence[_Attribution]) -> list[_Attribution]:
     """``earlier`` (the attributions found so far) followed by the speaker lines: a name in
-    capitals anywhere (a transcript), or a named person or organisation on the first line (a
-    headline)."""
+    capitals anywhere (a transcript), or a named person or organisation, or a source noun
+    ("Poll"), on the first line (a headline)."""
     found = list(earlier)
     first_line_end = ctx.text.find("\n")
     for match in _LINE.finditer(ctx.text):
@@ -37,9 +38,9 @@ def speaker_lines(ctx: _Context, earlier: Sequence[_Attribution]) -> list[_Attri
         if name.lower() in _NOT_SPEAKERS:
             continue
         transcript = name.isupper() and len(name) > 1
-        headline = (
-            match.start() <= max(first_line_end, 0)
-            and ctx.entities.covering(match.start("name"), match.end("name")) is not None
+        named = ctx.entities.covering(match.start("name"), match.end("name")) is not None
+        headline = match.start() <= max(first_line_end, 0) and (
+            named or name.lower() in load_source_nouns()  # "Poll: Wealthy Voters Abandon ..."
         )
         if not (transcript or headline):
             continue

@@ -9,13 +9,8 @@ from collections.abc import Mapping, Sequence
 
 from spacy.tokens import Token
 
-from analysis.attribution.context import (
-    _Attribution,
-    _Context,
-    _in_paragraph,
-    _pieces,
-    _without_asides,
-)
+from analysis.attribution.context import _Attribution, _Context, _in_paragraph, _pieces
+from analysis.attribution.nouns import noun_content
 from analysis.attribution.record import add
 from analysis.attribution.speakers import _noun_phrase
 
@@ -24,7 +19,6 @@ _LIGHT_VERBS = {
     "make", "issue", "express", "voice", "release", "offer", "give", "repeat", "reiterate",
     "raise", "deliver", "put", "share", "air", "renew", "stand", "reaffirm", "announce",
 }  # fmt: skip
-_ABOUT = {"of", "about", "for", "on", "over", "against", "with", "toward", "towards"}
 _BY = {"by", "from"}
 
 
@@ -54,29 +48,6 @@ def nominal(
         if attribution is not None:
             found.append(attribution)
     return found
-
-
-def noun_content(ctx: _Context, noun: Token) -> tuple[list[Token], list[Token]]:
-    """What the noun introduces: a "that" clause or an infinitive ("claim that ...", "plan to
-    ..."), the clause of a cue verb after it ("a statement saying that ..."), or what it is
-    about ("criticism of ..."); and the cue words besides the noun ("saying", "of")."""
-    for child in noun.children:
-        if child.i < noun.i:
-            continue
-        if child.dep_ in {"acl", "ccomp", "advcl"} and child.pos_ in {"VERB", "AUX"}:
-            if child.tag_ == "VBG" and ctx.cue(child) is not None:  # "a statement saying"
-                clauses = [c for c in child.children if c.dep_ in {"ccomp", "xcomp"}]
-                if clauses:
-                    return list(clauses[0].subtree), [child]
-                continue
-            marks = {c.lower_ for c in child.children if c.dep_ in {"mark", "aux"}}
-            if marks & {"that", "to"}:
-                return list(child.subtree), []
-        if child.dep_ == "prep" and child.lower_ in _ABOUT:
-            objects = [c for c in child.children if c.dep_ in {"pobj", "pcomp"}]
-            if objects:
-                return _without_asides(objects[0]), [child]
-    return [], []
 
 
 def noun_source(noun: Token) -> tuple[list[Token], list[Token]]:

@@ -17,6 +17,8 @@ from analysis.attribution.context import (
     _subtree_tokens,
     _without_asides,
 )
+from analysis.attribution.cues import load_cue_nouns
+from analysis.attribution.nouns import noun_content
 from analysis.attribution.quotes import _OPENING
 from analysis.attribution.record import add
 from analysis.attribution.speakers import _noun_phrase, source_of
@@ -79,6 +81,12 @@ def content_of(
     objects = [c for c in objects if _is_content(c)]
     if not objects:
         return [], [], ""
+    if objects[0].dep_ == "dobj" and load_cue_nouns().get(objects[0].lemma_.lower()) == "belief":
+        # "expressed misgivings about Mrs. Clinton", "announced plans to give ...": the noun
+        # belongs to the cue, what it introduces is the content.
+        content, more_cue = noun_content(ctx, objects[0])
+        if content:
+            return content, [objects[0], *more_cue], "cue verb, object"
     tokens = []
     for child in objects:
         tokens.extend(_without_asides(child))
@@ -167,8 +175,9 @@ def _is_content(child: Token) -> bool:
 def _without_trailers(ctx: _Context, clause: Token) -> list[Token]:
     """A clause said, without what the writer adds: a participle after a comma (", adding that
     ...", ", contradicting the police's earlier claim"), an apposition closing it (", the
-    presumed Putin favorite"), and a further cue verb the parser coordinated into it ("he would
-    order a review and warned against hackers": a second attribution of its own)."""
+    presumed Putin favorite"), and a further speech verb the parser coordinated into it ("he would
+    order a review and warned against hackers": a second attribution of its own; "he posed a
+    threat and refused to drop the gun" stays one)."""
     dropped: set[int] = set()
     end = clause.right_edge.i
     while end > clause.i and clause.doc[end].is_punct:
@@ -186,7 +195,7 @@ def _without_trailers(ctx: _Context, clause: Token) -> list[Token]:
         elif (
             token.dep_ == "conj"
             and token.pos_ == "VERB"
-            and ctx.cue(token) is not None
+            and ctx.cue_kind(token) == "speech"
             and not any(c.dep_ in {"nsubj", "nsubjpass"} for c in token.children)
         ):
             conjunctions = [c for c in token.head.children if c.dep_ == "cc" and c.i < token.i]

@@ -592,13 +592,15 @@ def test_polnear_dev_attribution_beats_textacy(tmp_path):
     assert scores["overall"]["overlap"]["n_gold"] == len(read_brat(POLNEAR_DEV))
     for subset, baseline in TEXTACY_OVERLAP_F1.items():
         assert scores[subset]["overlap"]["f1"] > baseline, subset
-    # Floors a little under what dev gives now (F1 0.692, precision 0.812, direct 0.893, source
-    # 0.939, indirect recall 0.509): a change that loses reported speech fails here.
-    assert scores["overall"]["overlap"]["f1"] >= 0.68
+    # The targets of the reported-speech issue, which dev meets now (F1 0.720, precision 0.826,
+    # direct 0.903, source 0.941; recall indirect 0.550, partial 0.741): a change that loses
+    # reported speech fails here.
+    assert scores["overall"]["overlap"]["f1"] >= 0.72
     assert scores["overall"]["overlap"]["precision"] >= 0.80
     assert scores["direct"]["overlap"]["f1"] >= 0.88
     assert scores["overall"]["source"]["overlap"]["accuracy"] >= 0.90
-    assert scores["kinds"]["gold"]["indirect"]["recall"] >= 0.49
+    assert scores["kinds"]["gold"]["indirect"]["recall"] >= 0.55
+    assert scores["kinds"]["gold"]["partial"]["recall"] >= 0.70
     # Every prediction names its construction.
     constructions = scores["constructions"]
     assert sum(c["n"] for c in constructions.values()) == scores["overall"]["overlap"]["n_pred"]

@@ -121,18 +121,25 @@ def passive_of(cue: Token) -> tuple[list[Token], list[Token], list[Token]] | Non
 def _coordinated(ctx: _Context, cue: Token, clause: Token) -> list[Token]:
     """ "agreed to share a single currency and rely on one another", "mentioned refinancing
     student loans and forcing universities to ...": a verb the parser coordinated with the cue
-    that goes on with the clause or object said (same form, no subject or cue of its own), with
-    the words between."""
+    that goes on with the clause or object said (same form, no subject or cue of its own), or a
+    second clause it hung on the cue, with the words between."""
     extra: list[Token] = []
+    last = clause.right_edge.i
     for child in cue.children:
-        if child.dep_ != "conj" or child.i < clause.i or child.tag_ != clause.tag_:
+        if child.i <= last or ctx.cue_kind(child) is not None:
             continue
-        if ctx.cue_kind(child) is not None or any(
-            c.dep_ in {"nsubj", "nsubjpass"} for c in child.children
+        if child.dep_ == "ccomp" and clause.dep_ == "ccomp":
+            # "suggests the government understands that it needs a plan in case Mexico's partner
+            # were to turn hostile": the parser hung the end of the clause on the cue.
+            extra.extend(cue.doc[last + 1 : child.right_edge.i + 1])
+            last = child.right_edge.i
+        elif (
+            child.dep_ == "conj"
+            and child.tag_ == clause.tag_
+            and not any(c.dep_ in {"nsubj", "nsubjpass"} for c in child.children)
         ):
-            continue
-        last = max(t.i for t in clause.subtree)
-        extra.extend(t for t in cue.doc[last + 1 : child.right_edge.i + 1])
+            extra.extend(cue.doc[last + 1 : child.right_edge.i + 1])
+            last = child.right_edge.i
     return extra
 
 

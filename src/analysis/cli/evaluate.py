@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import analysis.cli.options as options
+from analysis.corpus import load_corpus
 from analysis.errors import AnalysisError
 from analysis.evaluate import (
     JACCARD_THRESHOLD,
@@ -17,14 +18,17 @@ from analysis.evaluate import (
     predict_attributions,
     predict_newsmtsc,
     read_newsmtsc,
+    read_stance_gold,
     read_vader_nyt,
     score_attributions,
     score_newsmtsc,
+    score_stance,
     score_vader_nyt,
+    stance_values,
     write_newsmtsc_predictions,
     write_scores,
 )
-from analysis.pipeline import Settings
+from analysis.pipeline import Settings, load
 
 
 def add(commands: argparse._SubParsersAction) -> None:
@@ -110,12 +114,21 @@ def _add_sentiment_cli(tasks: argparse._SubParsersAction) -> None:
         "--predictions",
         "write one JSON line per NewsMTSC target: primary_gid, from, to, polarity (-1/0/1)",
     )
+    options.path(
+        sentiment,
+        "--stance",
+        "a document-level gold (doc_id, start, end, label: the author's stance toward the entity "
+        "mentioned at start-end); needs --texts",
+    )
+    options.path(sentiment, "--texts", "the folder of the --stance documents' .txt files")
     sentiment.set_defaults(run=_run_sentiment)
 
 
 def _run_sentiment(args: argparse.Namespace) -> int:
-    if args.newsmtsc is None and args.vader_nyt is None:
-        raise AnalysisError("give --newsmtsc FILE, --vader-nyt FILE or both")
+    if args.newsmtsc is None and args.vader_nyt is None and args.stance is None:
+        raise AnalysisError("give --newsmtsc FILE, --vader-nyt FILE, --stance FILE or several")
+    if (args.stance is None) != (args.texts is None):
+        raise AnalysisError("--stance and --texts go together")
     if args.predictions is not None and args.newsmtsc is None:
         raise AnalysisError("--predictions needs --newsmtsc")
     scores: dict[str, object] = {}
@@ -132,6 +145,18 @@ def _run_sentiment(args: argparse.Namespace) -> int:
     if args.vader_nyt is not None:
         snippets = read_vader_nyt(args.vader_nyt.absolute())
         scores["vader_nyt"] = {"file": args.vader_nyt.name, **score_vader_nyt(snippets)}
+    if args.stance is not None:
+        gold = read_stance_gold(args.stance.absolute())
+        documents = [d for d in load_corpus(args.texts.absolute()) if d.id in set(gold["doc_id"])]
+        tables = load(
+            documents,
+            Settings(model=args.model),
+            only=["entity_mentions", "mention_sentiment", "sentences"],
+        )
+        values = stance_values(
+            gold, tables.entity_mentions, tables.mention_sentiment, tables.sentences
+        )
+        scores["stance"] = {"file": args.stance.name, **score_stance(values)}
     sys.stdout.write(format_sentiment_scores(scores))
     if args.output is not None:
         write_scores(scores, args.output.absolute())

@@ -13,6 +13,7 @@ import pandas as pd
 from analysis.attribution import quoted_words
 from analysis.compare.labels import _group_order, _sorted
 from analysis.schema import KINDS, TARGET_COLUMNS
+from analysis.sentiment import bootstrap_ci
 
 #: One row per scored entity mention; ``voice`` is "author" or "quoted".
 SENTIMENT_ROW_COLUMNS = TARGET_COLUMNS
@@ -217,43 +218,6 @@ def distinctive_terms(
         return pd.DataFrame(columns=DISTINCTIVE_COLUMNS)
     table = pd.concat(parts, ignore_index=True)[DISTINCTIVE_COLUMNS]
     return _sorted(table, order, ["z", "term"], [False, True])
-
-
-def bootstrap_ci(
-    values: Sequence[float] | np.ndarray,
-    *,
-    n_resamples: int = 2000,
-    level: float = 0.95,
-    seed: int | Sequence[int] | np.random.SeedSequence = 0,
-) -> tuple[float, float, float]:
-    """The mean of ``values`` and its percentile bootstrap confidence interval.
-
-    Args:
-        values: the observations (here: sentiment scores of mentions).
-        n_resamples: bootstrap resamples, each as large as ``values``, drawn with replacement.
-        level: the interval's coverage.
-        seed: seeds the ``numpy`` Generator: the same seed gives the same interval.
-
-    Returns:
-        ``(mean, low, high)``; NaN for no values. With one value the interval is that value.
-    """
-    data = np.asarray(values, dtype="float64")
-    if data.size == 0:
-        return (float("nan"),) * 3
-    rng = np.random.default_rng(seed)
-    # Resample in blocks so memory stays bounded for entities with many mentions.
-    block = max(1, 1_000_000 // data.size)
-    means = np.concatenate(
-        [
-            data[rng.integers(0, data.size, size=(min(block, n_resamples - done), data.size))].mean(
-                axis=1
-            )
-            for done in range(0, n_resamples, block)
-        ]
-    )
-    tail = (1 - level) / 2 * 100
-    low, high = np.percentile(means, [tail, 100 - tail])
-    return float(data.mean()), float(low), float(high)
 
 
 def sentiment_intervals(

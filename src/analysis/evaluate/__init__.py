@@ -5,7 +5,8 @@ The scorer is a pure function over two tables (gold and predicted attributions, 
 :func:`pipeline_attributions` (what ``analysis evaluate attribution`` scores), or a baseline from a
 script.
 Sentiment is scored the same way: targeted polarity against NewsMTSC's labels, sentence scores
-against the mean human ratings of VADER's NYT snippets.
+against the mean human ratings of VADER's NYT snippets, and entity sentiment per document
+against a gold of the author's stance toward each document's main entity.
 """
 
 from analysis.evaluate.attributions import (
@@ -36,9 +37,21 @@ from analysis.evaluate.sentiment import (
     score_vader_nyt,
     write_newsmtsc_predictions,
 )
+from analysis.evaluate.stance import (
+    AGGREGATES,
+    STANCE_COLUMNS,
+    read_stance_gold,
+    score_stance,
+    stance_values,
+)
 from analysis.schema import KINDS
 
 __all__ = [
+    "AGGREGATES",
+    "STANCE_COLUMNS",
+    "read_stance_gold",
+    "score_stance",
+    "stance_values",
     "GOLD_COLUMNS",
     "JACCARD_THRESHOLD",
     "KINDS",

@@ -225,4 +225,21 @@ def format_sentiment_scores(scores: Mapping[str, Any]) -> str:
             f"VADER NYT {nyt['file']}: {nyt['snippets']} snippets, Pearson r "
             f"{nyt['pearson_r']:.3f} (sentence VADER compound vs human mean)"
         )
+    if "stance" in scores:
+        stance = scores["stance"]
+        gold = ", ".join(f"{label} {n}" for label, n in stance["gold"].items())
+        lines.append(
+            f"Stance {stance['file']}: {stance['n']} documents ({gold}); the entity's neutral band "
+            f"chosen on the other folds ({stance['folds']}-fold)"
+        )
+        rows = [
+            {
+                "system": name,
+                "macro_f1": f"{result['macro_f1']:.3f}",
+                "accuracy": f"{result['accuracy']:.3f}",
+                **{f"f1_{label[:3]}": f"{v:.3f}" for label, v in result["f1"].items()},
+            }
+            for name, result in stance["systems"].items()
+        ]
+        lines.append(pd.DataFrame(rows).to_string(index=False))
     return "\n".join(lines) + "\n"

@@ -19,7 +19,7 @@ the author's; :func:`entity_sentiment` keeps the two apart.
 from analysis.schema import TARGET_COLUMNS
 from analysis.sentiment.features import target_features
 from analysis.sentiment.model import MODEL_FILE, MODEL_FORMAT, SentimentModel, load_sentiment_model
-from analysis.sentiment.summaries import entity_sentiment
+from analysis.sentiment.summaries import bootstrap_ci, entity_sentiment
 from analysis.sentiment.targeted import (
     METHODS,
     TargetSentiment,
@@ -48,6 +48,7 @@ __all__ = [
     "THRESHOLD",
     "SentimentModel",
     "TargetSentiment",
+    "bootstrap_ci",
     "content_voices",
     "document_sentiment",
     "entity_sentiment",

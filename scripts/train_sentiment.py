@@ -136,14 +136,19 @@ def evaluate(targets, docs, model_file: Path) -> dict[str, dict]:
     return scores
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def add_data_argument(parser: argparse.ArgumentParser, files: str) -> None:
+    """``--data``: the NewsMTSC folder, by default ``../shared/data/newsmtsc``."""
     parser.add_argument(
         "--data",
         type=Path,
         default=paths.PROJECT_ROOT.parent / "shared" / "data" / "newsmtsc",
-        help="folder with train.jsonl, rw-dev.jsonl and mt-dev.jsonl",
+        help=f"folder with {files}",
     )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    add_data_argument(parser, "train.jsonl, rw-dev.jsonl and mt-dev.jsonl")
     parser.add_argument("--output", type=Path, default=MODEL_FILE)
     parser.add_argument("--model", default=DEFAULT_MODEL, help="spaCy model to parse with")
     parser.add_argument("--min-count", type=int, default=2)

@@ -299,7 +299,9 @@ def test_outlets_disagree_about_mexico(by_outlet):
         "mean",
         "ci_low",
         "ci_high",
+        "share_polar",
     ]
+    assert by_outlet.sentiment["share_polar"].between(0, 1).all()
 
 
 def test_same_seed_same_tables(documents, tables, by_outlet):

@@ -195,10 +195,10 @@ def test_words_chart_without_data(words):
 def _sentiment() -> pd.DataFrame:
     return pd.DataFrame(
         [
-            ("Ledger", "Mexico", 5, -0.4, -0.6, -0.2),
-            ("Ledger", "Canada", 3, 0.1, -0.1, 0.3),
-            ("Courier", "Mexico", 4, 0.3, 0.1, 0.5),
-            ("Courier", "Peru", 1, 0.2, 0.2, 0.2),
+            ("Ledger", "Mexico", 5, -0.4, -0.6, -0.2, 0.6),
+            ("Ledger", "Canada", 3, 0.1, -0.1, 0.3, 0.33),
+            ("Courier", "Mexico", 4, 0.3, 0.1, 0.5, 0.5),
+            ("Courier", "Peru", 1, 0.2, 0.2, 0.2, 1.0),
         ],
         columns=SENTIMENT_COLUMNS,
     )

@@ -20,7 +20,7 @@ SENTIMENT_ROW_COLUMNS = TARGET_COLUMNS
 
 SHARE_COLUMNS = ["group", "entity", "label", "mentions", "words", "per_1000"]
 DISTINCTIVE_COLUMNS = ["group", "term", "ngram", "count_group", "count_rest", "log_odds", "z"]
-SENTIMENT_COLUMNS = ["group", "entity", "mentions", "mean", "ci_low", "ci_high"]
+SENTIMENT_COLUMNS = ["group", "entity", "mentions", "mean", "ci_low", "ci_high", "share_polar"]
 SPEAKER_COLUMNS = [
     "group",
     "speaker",
@@ -242,8 +242,9 @@ def sentiment_intervals(
         order: the groups, in the order the table lists them; default sorted by name.
 
     Returns:
-        ``group, entity, mentions, mean, ci_low, ci_high``, per group sorted by mentions
-        (descending), then entity.
+        ``group, entity, mentions, mean, ci_low, ci_high, share_polar`` (the share of the
+        mentions that carry sentiment at all; NaN when ``rows`` has no ``polarity``), per group
+        sorted by mentions (descending), then entity.
     """
     rows = rows.dropna(subset=["score"])
     keys = [key for key in ("group", "entity", "doc_id", "start_char") if key in rows.columns]
@@ -254,7 +255,8 @@ def sentiment_intervals(
         mean, low, high = bootstrap_ci(
             part["score"].to_numpy(), n_resamples=n_resamples, level=level, seed=entity_seed
         )
-        records.append((group, entity, len(part), mean, low, high))
+        polar = float((part["polarity"] != 0).mean()) if "polarity" in part else float("nan")
+        records.append((group, entity, len(part), mean, low, high, round(polar, 4)))
     table = pd.DataFrame(records, columns=SENTIMENT_COLUMNS)
     table["mentions"] = table["mentions"].astype("int64")
     order = list(order) if order is not None else sorted(table["group"].unique())

@@ -54,7 +54,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python ($(KERNEL))"
 	@touch $@
 
-report: $(INDEX) ## Run every notebooks/NN_*.ipynb into outputs/ (html, tables, figures, manifest, index.html)
+report: $(STAMP) ## Run every notebooks/NN_*.ipynb into outputs/ (html, tables, figures, manifest, index.html)
+	@# A published file that no longer matches the manifest (a notebook run by hand wrote over
+	@# it) makes every notebook run again: `report verify` removes the manifest and their copies.
+	$(ANALYSIS) report verify --outputs $(OUTPUTS)
+	@$(MAKE) --no-print-directory $(INDEX)
 
 # Parse and analyse the corpus once, into the table store, before any notebook runs: the notebooks
 # then only read tables. N_PROCESS worker processes (the store is the same whatever the number).

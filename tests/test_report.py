@@ -19,7 +19,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from analysis import report
+from analysis import paths, report
 from analysis.cli import main
 from analysis.report import manifest as report_manifest
 from analysis.report.runner import _publish
@@ -556,3 +556,42 @@ def test_index_of_a_real_run(runs, tmp_path, fixed_corpus_and_model):
     assert "A tiny report" in page.text
     assert "top_n 3" in page.text  # the value the run was given, not the cell's default
     assert not any(name.startswith(report.RUNS_DIRNAME) for name in os.listdir(outputs / "tables"))
+
+
+# --- published outputs belong to `make report` alone (issue 15) -------------------------------
+
+
+def _published(outputs: Path, files: dict[str, bytes]) -> None:
+    for name, data in files.items():
+        (outputs / name).parent.mkdir(parents=True, exist_ok=True)
+        (outputs / name).write_bytes(data)
+    listed = {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}
+    (outputs / "manifest.json").write_text(json.dumps({"files": listed}), encoding="utf-8")
+
+
+def test_verify_leaves_matching_outputs_alone(tmp_path):
+    _published(tmp_path, {"01_a.ipynb": b"{}", "figures/a.png": b"png", "tables/a.csv": b"x\n"})
+    assert report.verify_outputs(tmp_path) == []
+    assert (tmp_path / "manifest.json").is_file() and (tmp_path / "01_a.ipynb").is_file()
+
+
+def test_verify_makes_every_notebook_run_again_when_a_file_was_written_over(tmp_path, capsys):
+    _published(tmp_path, {"01_a.ipynb": b"{}", "02_b.ipynb": b"{}", "figures/a.png": b"png"})
+    (tmp_path / "figures" / "a.png").write_bytes(b"a chart with 5 bars")
+    assert main(["report", "verify", "--outputs", str(tmp_path)]) == 0
+    assert "1 published file(s) differ from the manifest (first: figures/a.png)" in (
+        capsys.readouterr().out
+    )
+    assert not (tmp_path / "manifest.json").exists()
+    assert not (tmp_path / "01_a.ipynb").exists() and not (tmp_path / "02_b.ipynb").exists()
+    assert (tmp_path / "figures" / "a.png").is_file()  # republished by the next run
+    assert report.verify_outputs(tmp_path) == []  # no manifest: nothing to check
+
+
+def test_notebooks_run_by_hand_write_to_a_scratch_folder():
+    # `make report` passes output_dir itself; a notebook run in JupyterLab (or by nbval in
+    # `make test`) keeps the default, which must not be the published outputs/ folder.
+    for notebook in sorted((paths.PROJECT_ROOT / "notebooks").glob("[0-9]*.ipynb")):
+        cells = nbformat.read(notebook, as_version=4).cells
+        (source,) = [c.source for c in cells if "parameters" in c.metadata.get("tags", [])]
+        assert report_manifest._literal_assignments(source)["output_dir"] == "outputs/lab"

@@ -16,6 +16,7 @@ from analysis.report import (
     display_path,
     parse_parameter_value,
     run_notebook,
+    verify_outputs,
     write_index,
     write_manifest,
 )
@@ -88,6 +89,17 @@ def add(commands: argparse._SubParsersAction) -> None:
     _add_outputs_option(index)
     index.set_defaults(run=_index_command)
 
+    verify = options.command(
+        actions,
+        "verify",
+        "Check the files <outputs>/manifest.json lists against their checksums. If any is "
+        "missing or differs (a notebook run by hand wrote over it, say), remove the manifest and "
+        "the executed notebooks so that `make report` runs them again.",
+        help="check the published outputs against the manifest's checksums",
+    )
+    _add_outputs_option(verify)
+    verify.set_defaults(run=_verify_command)
+
 
 def _add_outputs_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
@@ -118,6 +130,16 @@ def _manifest_command(args: argparse.Namespace) -> int:
     changed = write_manifest(outputs_dir=args.outputs, corpus=args.corpus, model=args.model)
     path = display_path(resolve_path(args.outputs) / MANIFEST_NAME)
     print(f"wrote {path}" if changed else f"{path} is up to date")
+    return 0
+
+
+def _verify_command(args: argparse.Namespace) -> int:
+    changed = verify_outputs(args.outputs)
+    if changed:
+        print(
+            f"{len(changed)} published file(s) differ from the manifest (first: {changed[0]}); "
+            "the notebooks will run again"
+        )
     return 0
 
 

@@ -33,6 +33,7 @@ from analysis.report.manifest import (
     build_manifest,
     describe_corpus,
     describe_model,
+    verify_outputs,
     write_manifest,
 )
 from analysis.report.runner import (
@@ -74,5 +75,6 @@ __all__ = [
     "run_notebook",
     "strip_volatile_metadata",
     "write_index",
+    "verify_outputs",
     "write_manifest",
 ]

@@ -97,6 +97,33 @@ def write_manifest(
     return _write_if_changed(outputs / MANIFEST_NAME, text)
 
 
+def verify_outputs(outputs_dir: str | os.PathLike[str] = OUTPUTS_DIR) -> list[str]:
+    """Check every file ``<outputs_dir>/manifest.json`` lists against its checksum; where one
+    is missing or differs (a notebook run by hand wrote over it, say), remove the manifest and
+    the executed notebooks, so that ``make report`` runs them again and republishes everything.
+
+    Returns:
+        The listed files that are missing or differ (paths relative to the outputs folder);
+        empty when all match or there is no manifest.
+    """
+    outputs = resolve_path(outputs_dir)
+    manifest_path = outputs / MANIFEST_NAME
+    if not manifest_path.is_file():
+        return []
+    listed = json.loads(manifest_path.read_text(encoding="utf-8")).get("files", {})
+    changed = sorted(
+        name
+        for name, checksum in listed.items()
+        if not (outputs / name).is_file() or _sha256(outputs / name) != checksum
+    )
+    if changed:
+        for name in listed:
+            if name.endswith(".ipynb"):
+                (outputs / name).unlink(missing_ok=True)
+        manifest_path.unlink()
+    return changed
+
+
 def describe_corpus(corpus: str | os.PathLike[str]) -> dict[str, Any]:
     """The corpus as the manifest records it: path, content hash, number of documents."""
     path = resolve_path(corpus)

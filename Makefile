@@ -113,11 +113,18 @@ lint: $(STAMP) ## Check the code: ruff, the import layers (import-linter), the t
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 
-# Jupyter refuses to start as root (e.g. in a container) unless told to.
-LAB_ARGS ?= $(if $(filter 0,$(shell id -u)),--allow-root)
+# Root (as in a container) needs --allow-root, kept apart from LAB_ARGS so that
+# `make lab LAB_ARGS="--no-browser --port 8897"` still starts. The first-start question about Jupyter
+# news (which covers the page) and update checks are switched off in the venv's Lab settings.
+LAB_ARGS ?=
+LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
+LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
 
 lab: $(STAMP) ## Start JupyterLab in the project folder, with the "Python (analysis)" kernel
-	$(BIN)/jupyter lab --notebook-dir=. $(LAB_ARGS)
+	@mkdir -p $(dir $(LAB_SETTINGS))
+	@echo '{"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": false}}' > $(LAB_SETTINGS)
+	$(BIN)/jupyter lab --notebook-dir=. $(LAB_ROOT) \
+		--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate $(LAB_ARGS)
 
 notebooks: $(STAMP) ## Re-execute notebooks/ in place to refresh their saved outputs (after a deliberate change)
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.kernel_name=$(KERNEL) \

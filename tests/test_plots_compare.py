@@ -261,3 +261,22 @@ def test_sentiment_chart_without_data():
 )
 def test_same_table_same_png(draw):
     assert _png(draw()) == _png(draw())
+
+
+def test_entity_colours_follow_the_label_not_the_rank():
+    frequencies = pd.DataFrame(
+        {
+            "entity": ["Kyiv", "Kim", "Nato", "Putin"],
+            "label": ["GPE", "PERSON", "ORG", "PERSON"],
+            "count": [9, 7, 5, 3],
+        }
+    )
+    for top_n in (4, 2):
+        figure = plots.entity_bar_chart(frequencies, top_n=top_n)
+        bars = figure.axes[0].patches
+        top = frequencies.head(top_n).iloc[::-1]
+        for bar, label in zip(bars, top["label"], strict=True):
+            assert bar.get_facecolor()[:3] == pytest.approx(plots.label_colour(label))
+        plt.close(figure)
+    assert plots.label_colour("PERSON") != plots.label_colour("ORG")
+    assert plots.label_colour("CARDINAL") == plots.label_colour("DATE")

@@ -15,6 +15,24 @@ _TAB10: tuple[tuple[float, float, float], ...] = tuple(
 )
 
 
+#: One colour per entity label, the same in every figure and at every ``top_n`` (the ten named
+#: kinds the analyses count take matplotlib's "tab10" colours in this order; the others, numbers
+#: and dates, a grey).
+LABEL_COLOURS: dict[str, tuple[float, float, float]] = dict(
+    zip(
+        ("PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"),
+        _TAB10,
+        strict=True,
+    )
+)
+_OTHER_LABEL = to_rgb("0.6")
+
+
+def label_colour(label: str) -> tuple[float, float, float]:
+    """The colour of an entity label in every figure (:data:`LABEL_COLOURS`)."""
+    return LABEL_COLOURS.get(label, _OTHER_LABEL)
+
+
 def entity_bar_chart(frequencies: pd.DataFrame, *, top_n: int = 15, title: str = "") -> Figure:
     """Horizontal bars of the ``top_n`` most mentioned entities, coloured by label.
 
@@ -25,7 +43,7 @@ def entity_bar_chart(frequencies: pd.DataFrame, *, top_n: int = 15, title: str =
     """
     top = frequencies.head(top_n).iloc[::-1]
     labels = sorted(top["label"].unique())
-    palette = dict(zip(labels, _TAB10, strict=False))
+    palette = {label: label_colour(label) for label in labels}
     figure, axes = plt.subplots(figsize=(8, 0.35 * max(len(top), 3) + 1.2))
     axes.barh(top["entity"], top["count"], color=[palette[label] for label in top["label"]])
     for y, count in enumerate(top["count"]):

@@ -188,6 +188,25 @@ def test_seed_every_content_is_highlighted(seed):
     assert render.render_document(document, attributions, quoted_terms) == fragment
 
 
+def test_highlights_hold_without_the_style_block(seed):
+    # JupyterLab drops a <style> block from an untrusted notebook's output (one opened, not run):
+    # every highlight carries its look inline too.
+    document, (attributions, quoted_terms) = seed
+    fragment = render.render_document(document, attributions, quoted_terms)
+    tree = _tree(fragment.split("</style>", 1)[1])
+    colours = {f"attr-{kind}": colour for kind, colour in render.HIGHLIGHT_COLOURS.items()}
+    styled = 0
+    for element in tree.iter():
+        classes = element.get("class", "").split()
+        if "attr-content" in classes:
+            kind = next(c for c in classes if c in colours)
+            assert f"background-color: {colours[kind]}" in element.get("style", "")
+            styled += 1
+        elif {"attr-source", "attr-cue", "attr-term", "attr-speaker"} & set(classes):
+            assert element.get("style"), classes
+    assert styled >= len(attributions)
+
+
 def test_render_document_keeps_to_its_document(seed):
     document, (attributions, quoted_terms) = seed
     other = Document("other", "Nothing quoted here.", {}, "other.txt")

@@ -48,6 +48,25 @@ _STYLE = (
     + "</style>"
 )
 
+# The same looks as inline styles, on every highlighted element: JupyterLab drops the <style>
+# block of an untrusted notebook's output (one opened, not run), but keeps these.
+_INLINE = {
+    "content": "border-radius: 3px; padding: 0 1px;",
+    "source": "font-style: italic; border-bottom: 2px dotted #475569;",
+    "cue": "font-weight: bold; text-decoration: underline;",
+    "term": "color: #4b5563; background-color: #f3f4f6; border-bottom: 1px dashed #9ca3af;",
+    "speaker": "font-family: sans-serif; font-size: 0.7em; font-style: normal; "
+    "font-weight: normal; color: #1f2937; background-color: #e5e7eb; border-radius: 3px; "
+    "padding: 0 3px; margin-right: 2px;",
+    "legend": "margin-right: 1em;",
+}
+
+
+def _content_style(kind: str) -> str:
+    colour = HIGHLIGHT_COLOURS.get(kind)
+    return _INLINE["content"] + (f" background-color: {colour};" if colour else "")
+
+
 # Nesting preference when spans start and end together: content outside, then source, cue, term.
 _RANK = {"content": 0, "source": 1, "cue": 2, "term": 3}
 
@@ -75,14 +94,18 @@ def legend_html(*, style: bool = True) -> str:
             highlighted article, which has its own).
     """
     names = {"direct": "direct quote", "partial": "partial quote", "indirect": "reported speech"}
-    items = [f'<span class="attr-content attr-{kind}">{names[kind]}</span>' for kind in KINDS]
-    items += [
-        '<span class="attr-source">source</span>',
-        '<span class="attr-cue">cue</span>',
-        '<span><sup class="attr-speaker">speaker</sup></span>',
-        '<span class="attr-term">quoted term</span>',
+    items = [
+        f'<span class="attr-content attr-{kind}" style="{_content_style(kind)}">{name}</span>'
+        for kind, name in names.items()
     ]
-    legend = f'<div class="attribution-legend">{"".join(items)}</div>'
+    items += [
+        f'<span class="attr-source" style="{_INLINE["source"]}">source</span>',
+        f'<span class="attr-cue" style="{_INLINE["cue"]}">cue</span>',
+        f'<span><sup class="attr-speaker" style="{_INLINE["speaker"]}">speaker</sup></span>',
+        f'<span class="attr-term" style="{_INLINE["term"]}">quoted term</span>',
+    ]
+    gap = f'<span style="{_INLINE["legend"]}"></span>'
+    legend = f'<div class="attribution-legend">{gap.join(items)}</div>'
     return f"{_STYLE}\n{legend}" if style else legend
 
 
@@ -165,28 +188,34 @@ def _attribution_spans(attributions: pd.DataFrame, length: int) -> list[_Span]:
             label = ""
             if piece == 0:
                 label = (
-                    f'<sup class="attr-speaker" data-row="{row_id}">'
+                    f'<sup class="attr-speaker" data-row="{row_id}" style="{_INLINE["speaker"]}">'
                     f"{html.escape(speaker, quote=False)}</sup>"
                 )
             open_tag = (
                 f'<span class="attr-content{kind_class}" data-row="{row_id}" '
-                f'title="{html.escape(tooltip, quote=True)}">'
+                f'title="{html.escape(tooltip, quote=True)}" style="{_content_style(kind)}">'
             )
             spans.append(_Span(start, end, _RANK["content"], len(spans), open_tag, label))
         source_title = html.escape(f"source — {speaker}", quote=True)
         for start, end in _offsets(row.get("source"), length):
-            open_tag = f'<span class="attr-source" data-row="{row_id}" title="{source_title}">'
+            open_tag = (
+                f'<span class="attr-source" data-row="{row_id}" title="{source_title}" '
+                f'style="{_INLINE["source"]}">'
+            )
             spans.append(_Span(start, end, _RANK["source"], len(spans), open_tag))
         cue_kind = _text(row.get("cue_kind"))
         cue_title = html.escape("cue" + (f" — {cue_kind}" if cue_kind else ""), quote=True)
         for start, end in _offsets(row.get("cue"), length):
-            open_tag = f'<span class="attr-cue" data-row="{row_id}" title="{cue_title}">'
+            open_tag = (
+                f'<span class="attr-cue" data-row="{row_id}" title="{cue_title}" '
+                f'style="{_INLINE["cue"]}">'
+            )
             spans.append(_Span(start, end, _RANK["cue"], len(spans), open_tag))
     return spans
 
 
 def _term_spans(quoted_terms: pd.DataFrame, length: int, *, first_order: int) -> list[_Span]:
-    open_tag = '<span class="attr-term" title="quoted term: no speaker">'
+    open_tag = f'<span class="attr-term" title="quoted term: no speaker" style="{_INLINE["term"]}">'
     spans = []
     for order, (start, end) in enumerate(
         zip(quoted_terms["start_char"], quoted_terms["end_char"], strict=True), start=first_order

@@ -52,6 +52,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -e '.[dev]'
 	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python ($(KERNEL))"
+	@$(write_lab_settings)
 	@touch $@
 
 report: $(STAMP) ## Run every notebooks/NN_*.ipynb into outputs/ (html, tables, figures, manifest, index.html)
@@ -120,10 +121,12 @@ lint: $(STAMP) ## Check the code: ruff, the import layers (import-linter), the t
 LAB_ARGS ?=
 LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
+define write_lab_settings
+mkdir -p $(dir $(LAB_SETTINGS)) && echo '{"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": false}}' > $(LAB_SETTINGS)
+endef
 
 lab: $(STAMP) ## Start JupyterLab in the project folder, with the "Python (analysis)" kernel
-	@mkdir -p $(dir $(LAB_SETTINGS))
-	@echo '{"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": false}}' > $(LAB_SETTINGS)
+	@$(write_lab_settings)
 	$(BIN)/jupyter lab --notebook-dir=. $(LAB_ROOT) \
 		--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate $(LAB_ARGS)
 

@@ -94,6 +94,7 @@ def test_run_all_cells_in_lab(lab, tmp_path):
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         page.goto(f"{lab}/lab/tree/{NOTEBOOK}?token={TOKEN}")
         page.wait_for_selector("text=Python (analysis) | Idle", timeout=120_000)
+        news_question = page.get_by_text("official Jupyter news").count()
         page.click("text=Run", timeout=10_000)
         page.click("text=Run All Cells", timeout=10_000)
         page.wait_for_selector("text=Python (analysis) | Busy", timeout=30_000)
@@ -108,6 +109,7 @@ def test_run_all_cells_in_lab(lab, tmp_path):
         browser.close()
     assert last_prompt.strip().strip("[]:").isdigit(), last_prompt
     assert errors == 0
+    assert news_question == 0  # switched off at bootstrap: it would cover the page
     # The run wrote its tables and figures to outputs/lab/, not over the published ones.
     outputs = Path(paths.OUTPUTS_DIR)
     assert (outputs / "lab" / "figures" / "entity_frequency.png").is_file()

@@ -11,7 +11,7 @@ from spacy.tokens import Token
 
 from analysis.attribution.context import _Attribution, _Context
 from analysis.attribution.quotes import _OPENING, Quote
-from analysis.attribution.record import add_direct
+from analysis.attribution.record import add
 from analysis.attribution.speakers import source_of
 
 _DASH_SOURCE = re.compile(r"[ \t\u00a0]*([―—])[ \t\u00a0]*([^\n―—]{2,60}?)[ \t\u00a0.]*(?:\n|$)")
@@ -44,8 +44,16 @@ def direct(
             assert span is not None  # expanded to the tokens of a quote found in the text
             pieces, later = with_following(ctx, index, used_cues)
             claimed.update(later)
-            attribution = add_direct(
-                ctx, found, "speech", "quote, dash and name", source, dash_cue, pieces, span.sent
+            attribution = add(
+                ctx,
+                found,
+                "speech",
+                "quote, dash and name",
+                source,
+                dash_cue,
+                pieces,
+                span.sent,
+                direct=True,
             )
         else:
             cue, anchor = cue_found
@@ -55,8 +63,8 @@ def direct(
             source = source_of(ctx, cue)
             kind = ctx.cues[ctx.lemmas[cue.i]].kind
             construction = "quote, cue after" if anchor == quote.end else "quote, cue before"
-            attribution = add_direct(
-                ctx, found, kind, construction, source, [cue], pieces, cue.sent
+            attribution = add(
+                ctx, found, kind, construction, source, [cue], pieces, cue.sent, direct=True
             )
         if attribution is not None:
             found.append(attribution)

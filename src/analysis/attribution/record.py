@@ -16,19 +16,6 @@ from analysis.attribution.speakers import speaker
 _QUOTING_CUES = {"quoting", "citing"}
 
 
-def add_direct(
-    ctx: _Context,
-    earlier: Sequence[_Attribution],
-    cue_kind: str,
-    construction: str,
-    source: list[Token],
-    cue: list[Token],
-    pieces: list[tuple[int, int]],
-    sent: Span,
-) -> _Attribution | None:
-    return add(ctx, earlier, cue_kind, construction, source, cue, pieces, sent, direct=True)
-
-
 def add(
     ctx: _Context,
     earlier: Sequence[_Attribution],

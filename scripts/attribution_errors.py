@@ -40,6 +40,7 @@ import pandas as pd
 
 from analysis.attribution import load_cues
 from analysis.corpus import text_hash
+from analysis.evaluate import attributions as scorer
 from analysis.evaluate.brat import gold_corpus
 from analysis.evaluate.spans import _characters, _spans
 from analysis.parsing import ParseCache, load_model, parse
@@ -73,34 +74,35 @@ def _items(frame: pd.DataFrame) -> list[dict]:
     ]
 
 
-def _match(gold: list[dict], predicted: list[dict]) -> tuple[set[int], set[int]]:
-    """Indices of matched gold and predicted items (greedy by Jaccard, one-to-one)."""
-    by_doc: dict[str, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
-    for i, g in enumerate(gold):
-        by_doc[g["doc_id"]][0].append(i)
-    for j, p in enumerate(predicted):
-        by_doc[p["doc_id"]][1].append(j)
+def _match(
+    gold: list[dict], predicted: list[dict], texts: dict[str, str], tables: tuple
+) -> tuple[set[int], set[int]]:
+    """Indices of matched gold and predicted items, matched as ``analysis evaluate attribution``
+    matches them (:func:`analysis.evaluate.attributions._match`: greedy by Jaccard, one-to-one,
+    per document)."""
+    gold_items = scorer._items(tables[0], texts, table="gold")
+    predicted_items = scorer._items(tables[1], texts, table="predicted")
+    position = {id(item): k for k, item in enumerate(gold_items)}
+    position.update({id(item): k for k, item in enumerate(predicted_items)})
     matched_gold: set[int] = set()
     matched_predicted: set[int] = set()
-    for gs, ps in by_doc.values():
-        pairs = sorted(
-            (-_jaccard(gold[i]["chars"], predicted[j]["chars"]), i, j) for i in gs for j in ps
+    by_doc = scorer._by_document
+    predicted_by_doc = by_doc(predicted_items)
+    for doc_id, doc_gold in by_doc(gold_items).items():
+        pairs = scorer._match(
+            doc_gold,
+            predicted_by_doc.get(doc_id, []),
+            lambda g, p: scorer._jaccard(g.content, p.content),
+            scorer.JACCARD_THRESHOLD,
         )
-        for negative, i, j in pairs:
-            if -negative < 0.5:
-                break
-            if i not in matched_gold and j not in matched_predicted:
-                matched_gold.add(i)
-                matched_predicted.add(j)
+        for g, p in pairs:
+            matched_gold.add(position[id(g)])
+            matched_predicted.add(position[id(p)])
     return matched_gold, matched_predicted
 
 
-def _jaccard(a: frozenset[int], b: frozenset[int]) -> float:
-    return len(a & b) / len(a | b) if a and b else 0.0
-
-
 def classify_miss(item: dict, doc, text: str, others: list[dict], cues) -> str:
-    best = max((_jaccard(item["chars"], p["chars"]) for p in others), default=0.0)
+    best = max((scorer._jaccard(item["chars"], p["chars"]) for p in others), default=0.0)
     if best > 0.2:
         return "boundary"
     if not item["cue"]:
@@ -170,7 +172,7 @@ def main() -> None:
         )
     }
     gold, predicted = _items(gold_table), _items(predicted_table)
-    matched_gold, matched_predicted = _match(gold, predicted)
+    matched_gold, matched_predicted = _match(gold, predicted, texts, (gold_table, predicted_table))
     by_doc: dict[str, list[dict]] = defaultdict(list)
     for p in predicted:
         by_doc[p["doc_id"]].append(p)

@@ -16,6 +16,7 @@ ANALYSIS := $(BIN)/analysis
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9]*.ipynb))
 REPORTS := $(NOTEBOOKS:notebooks/%.ipynb=$(OUTPUTS)/%.ipynb)
 MANIFEST := $(OUTPUTS)/manifest.json
+EXPLORER := $(OUTPUTS)/explorer.html
 INDEX := $(OUTPUTS)/index.html
 PACKAGE_FILES := $(shell find src -name '*.py' -not -path '*/__pycache__/*') $(wildcard src/analysis/data/*)
 CORPUS_FILES := $(shell find '$(CORPUS)' -type f 2>/dev/null)
@@ -55,7 +56,7 @@ $(STAMP): pyproject.toml
 	@$(write_lab_settings)
 	@touch $@
 
-report: $(STAMP) ## Run every notebooks/NN_*.ipynb into outputs/ (html, tables, figures, manifest, index.html)
+report: $(STAMP) ## Run every notebooks/NN_*.ipynb into outputs/ (html, tables, figures, explorer.html, manifest, index.html)
 	@# A published file that no longer matches the manifest (a notebook run by hand wrote over
 	@# it) makes every notebook run again: `report verify` removes the manifest and their copies.
 	$(ANALYSIS) report verify --outputs $(OUTPUTS)
@@ -72,8 +73,13 @@ $(ANNOTATED): $(CORPUS_FILES) $(PACKAGE_FILES) $(REPORT_CONFIG) $(STAMP)
 $(REPORTS): $(OUTPUTS)/%.ipynb: notebooks/%.ipynb $(ANNOTATED) $(CORPUS_FILES) $(PACKAGE_FILES) $(REPORT_CONFIG) $(STAMP)
 	$(ANALYSIS) report run $< --outputs $(OUTPUTS) --kernel $(KERNEL) -r corpus '$(CORPUS)' -r model '$(MODEL)'
 
+# The explorer page reads the tables the annotate step stored (no notebook involved).
+$(EXPLORER): $(ANNOTATED) $(CORPUS_FILES) $(PACKAGE_FILES) $(REPORT_CONFIG) $(STAMP)
+	$(ANALYSIS) explorer '$(CORPUS)' --model '$(MODEL)' --output $@
+	@touch $@
+
 # `report manifest` leaves an unchanged manifest alone; touch it so Make sees it as up to date.
-$(MANIFEST): $(REPORTS) $(CORPUS_FILES) $(REPORT_CONFIG) $(STAMP)
+$(MANIFEST): $(REPORTS) $(EXPLORER) $(CORPUS_FILES) $(REPORT_CONFIG) $(STAMP)
 	$(ANALYSIS) report manifest --outputs $(OUTPUTS) --corpus '$(CORPUS)' --model '$(MODEL)'
 	@touch $@
 
@@ -98,17 +104,18 @@ bench: $(STAMP) ## Time `analysis annotate` against raw nlp.pipe (BENCH_WORDS, B
 test: lint ## Lint, then run the unit tests and check the notebooks' saved outputs (nbval)
 	$(BIN)/python -m pytest --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg \
 		--nbval-kernel-name $(KERNEL) --ignore=tests/test_browser.py \
-		--ignore=tests/test_browser_lab.py tests notebooks \
+		--ignore=tests/test_browser_lab.py --ignore=tests/test_browser_explorer.py tests notebooks \
 	|| { status=$$?; [ $$status -ne 5 ] || echo "make test: pytest collected no tests" >&2; \
 	     exit $$status; }
 
 CHROMIUM ?= /usr/bin/chromium
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-test-browser: report ## Open outputs/index.html in headless Chromium (apt-installed if missing), follow every link; run notebook 01 in JupyterLab
+test-browser: report ## Open outputs/index.html in headless Chromium (apt-installed if missing), follow every link; click through the explorer; run notebook 01 in JupyterLab
 	@[ -x '$(CHROMIUM)' ] || { echo "$(CHROMIUM) not found: installing Debian's chromium"; \
 		$(SUDO) apt-get update && $(SUDO) apt-get install -y chromium; }
-	CHROMIUM='$(CHROMIUM)' $(BIN)/python -m pytest tests/test_browser.py tests/test_browser_lab.py
+	CHROMIUM='$(CHROMIUM)' $(BIN)/python -m pytest tests/test_browser.py tests/test_browser_explorer.py \
+		tests/test_browser_lab.py
 
 lint: $(STAMP) ## Check the code: ruff, the import layers (import-linter), the types (mypy)
 	$(BIN)/ruff check src tests scripts

@@ -24,6 +24,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 from analysis import report
+from analysis import paths
 from analysis.paths import OUTPUTS_DIR
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
@@ -223,6 +224,14 @@ def test_every_output_file_is_linked(index, outputs, manifest):
         assert (outputs / name).resolve() in linked, f"{name} is not linked from the index"
 
 
+def test_the_explorer_is_linked_and_renders(index, outputs, manifest, chromium):
+    if paths.EXPLORER_NAME not in manifest["files"]:
+        pytest.skip("no explorer page in this report")
+    assert paths.EXPLORER_NAME in {link.target for link in index.links}
+    page = Page(chromium(outputs / paths.EXPLORER_NAME, "--dump-dom"))
+    assert "Explorer" in page.body_text and "most mentioned" in page.body_text
+
+
 def test_linked_notebook_pages_render_with_their_title(index, outputs, chromium):
     titles = {
         link.target: link.section
@@ -230,9 +239,8 @@ def test_linked_notebook_pages_render_with_their_title(index, outputs, chromium)
         if link.target.endswith(".html")
     }
     assert titles, "the index links no notebook page"
-    assert {link.target for link in file_links(index) if link.target.endswith(".html")} == set(
-        titles
-    )
+    pages = {link.target for link in file_links(index) if link.target.endswith(".html")}
+    assert pages - {paths.EXPLORER_NAME} == set(titles)
     for target, title in sorted(titles.items()):
         page = Page(chromium(target_file(outputs, target), "--dump-dom"))
         assert page.body_text, f"{target} rendered an empty body"

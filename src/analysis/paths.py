@@ -22,6 +22,8 @@ def _find_project_root() -> Path:
 PROJECT_ROOT = _find_project_root()
 SEEDS_DIR = PROJECT_ROOT / "seeds"
 OUTPUTS_DIR = PROJECT_ROOT / "outputs"
+#: The explorer page `make report` writes into the outputs folder (:mod:`analysis.explorer`).
+EXPLORER_NAME = "explorer.html"
 
 
 def resolve_path(path: str | os.PathLike[str]) -> Path:
@@ -41,3 +43,18 @@ def cache_dir() -> Path:
     """The parse cache folder: ``$ANALYSIS_CACHE_DIR`` or ``<project>/.cache/analysis``."""
     env = os.environ.get("ANALYSIS_CACHE_DIR")
     return Path(env).expanduser() if env else PROJECT_ROOT / ".cache" / "analysis"
+
+
+def write_if_changed(path: str | os.PathLike[str], text: str) -> bool:
+    """Write ``text`` to ``path`` atomically unless the file already holds it; True if written.
+
+    An unchanged file keeps its time stamp, so Make sees nothing new downstream.
+    """
+    path = Path(path)
+    if path.is_file() and path.read_text(encoding="utf-8") == text:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.partial")
+    partial.write_text(text, encoding="utf-8")
+    os.replace(partial, path)
+    return True

@@ -14,11 +14,20 @@ import warnings
 from collections.abc import Sequence
 
 from analysis import __version__
-from analysis.cli import annotate, compare, entities, evaluate, quotes, report, sentiment
+from analysis.cli import (
+    annotate,
+    compare,
+    entities,
+    evaluate,
+    explorer,
+    quotes,
+    report,
+    sentiment,
+)
 from analysis.errors import AnalysisError
 
 #: The command modules, in the order ``analysis --help`` lists them.
-COMMANDS = (annotate, entities, quotes, sentiment, compare, evaluate, report)
+COMMANDS = (annotate, entities, quotes, sentiment, compare, explorer, evaluate, report)
 
 
 def _print_warning(message, category, filename, lineno, file=None, line=None):  # noqa: ARG001

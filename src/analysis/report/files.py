@@ -6,18 +6,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from analysis.paths import PROJECT_ROOT
+from analysis.paths import PROJECT_ROOT, write_if_changed
 
-
-def _write_if_changed(path: Path, text: str) -> bool:
-    """Write ``text`` to ``path`` atomically unless the file already holds it; True if written."""
-    if path.is_file() and path.read_text(encoding="utf-8") == text:
-        return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.partial")
-    partial.write_text(text, encoding="utf-8")
-    os.replace(partial, path)
-    return True
+# Kept under its old name for the report modules.
+_write_if_changed = write_if_changed
 
 
 def display_path(path: Path) -> str:

@@ -19,7 +19,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from analysis.errors import AnalysisError
-from analysis.paths import OUTPUTS_DIR, resolve_path
+from analysis.paths import EXPLORER_NAME, OUTPUTS_DIR, resolve_path
 from analysis.report.files import _write_if_changed, display_path
 from analysis.report.manifest import MANIFEST_NAME
 from analysis.report.runner import read_run_record
@@ -165,7 +165,9 @@ def build_index(*, outputs_dir: str | os.PathLike[str] = OUTPUTS_DIR) -> str:
     except (OSError, ValueError) as error:
         raise AnalysisError(f"{display_path(manifest_path)}: unreadable ({error})") from None
     sections, unclaimed = notebook_sections(outputs_dir=outputs, manifest=manifest)
-    return _render_index(manifest, sections, unclaimed, outputs=outputs)
+    explorer = EXPLORER_NAME if EXPLORER_NAME in unclaimed else None
+    unclaimed = [name for name in unclaimed if name != explorer]
+    return _render_index(manifest, sections, unclaimed, outputs=outputs, explorer=explorer)
 
 
 def write_index(*, outputs_dir: str | os.PathLike[str] = OUTPUTS_DIR) -> bool:
@@ -199,6 +201,7 @@ def _render_index(
     unclaimed: list[str],
     *,
     outputs: Path,
+    explorer: str | None = None,
 ) -> str:
     """The page, from the template ``templates/index.html.j2``: what it shows is worked out
     here (anchors, which notebook each file belongs to, the order of rows), how it looks there."""
@@ -230,6 +233,7 @@ def _render_index(
         ],
         unclaimed_others=[n for n in unclaimed if not n.lower().endswith(TABLE_SUFFIXES)],
         checksums=[(name, digest, owners.get(name)) for name, digest in sorted(files.items())],
+        explorer=explorer,
     )
 
 

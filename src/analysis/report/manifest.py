@@ -17,7 +17,7 @@ from typing import Any
 from analysis.corpus import corpus_hash, load_corpus
 from analysis.errors import AnalysisError
 from analysis.parsing import model_info
-from analysis.paths import OUTPUTS_DIR, resolve_path
+from analysis.paths import EXPLORER_NAME, OUTPUTS_DIR, resolve_path
 from analysis.report.files import _portable_path, _write_if_changed, display_path
 from analysis.schema import DEFAULT_MODEL
 
@@ -185,6 +185,9 @@ def _manifest_files(outputs: Path, notebooks: Iterable[Path]) -> list[Path]:
             for path in (outputs / subdir).rglob("*")
             if path.is_file() and not path.name.startswith(".")
         )
+    explorer = outputs / EXPLORER_NAME
+    if explorer.is_file():
+        files.append(explorer)
     for notebook in notebooks:
         files.append(notebook)
         html = notebook.with_suffix(".html")

@@ -1,20 +1,24 @@
 """HTML views of attributions: an article with its quotes, cues, sources and speakers highlighted.
 
-The functions return plain HTML strings (wrap them in ``IPython.display.HTML`` in a notebook). All
-article text and every label is escaped, and the markup stays well-formed however the spans nest
-or overlap, so any document can be rendered.
+The functions return plain HTML strings (wrap them in ``IPython.display.HTML`` in a notebook). The
+markup comes from the Jinja2 template ``templates/article.html.j2``, rendered with autoescape, so
+all article text and every label is escaped; which spans open and close where is worked out here,
+so the markup stays well-formed however the spans nest or overlap, and any document can be
+rendered.
 """
 
 from __future__ import annotations
 
-import html
 import json
 import math
 import re
 from collections.abc import Iterable
-from typing import NamedTuple
+from html import escape as escape_html
+from typing import Any, Literal, NamedTuple
 
 import pandas as pd
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
 
 from analysis.corpus import Document
 
@@ -22,34 +26,12 @@ from analysis.corpus import Document
 #: :data:`analysis.plots.KIND_COLOURS`, so the article and the speaker chart read alike).
 HIGHLIGHT_COLOURS = {"direct": "#fde68a", "partial": "#c7d2fe", "indirect": "#a7f3d0"}
 KINDS = ("direct", "partial", "indirect")
+# The template, in analysis/templates/; it also holds the <style> block.
+ARTICLE_TEMPLATE = "article.html.j2"
 
-# Every selector is scoped to the article and legend classes: a <style> block in a notebook output
-# applies to the whole page.
-_CSS = """
-.article, .attribution-legend {font-family: Georgia, 'Times New Roman', serif; line-height: 1.7;
-  max-width: 50em; color: #1f2937;}
-.article p {margin: 0 0 0.8em 0;}
-.article .attr-content {border-radius: 3px; padding: 0 1px;}
-.attribution-legend .attr-content {border-radius: 3px; padding: 0 3px;}
-.attr-source {font-style: italic; border-bottom: 2px dotted #475569;}
-.attr-cue {font-weight: bold; text-decoration: underline;}
-.attr-term {color: #4b5563; background: #f3f4f6; border-bottom: 1px dashed #9ca3af;}
-.attr-speaker {font-family: sans-serif; font-size: 0.7em; font-style: normal; font-weight: normal;
-  color: #1f2937; background: #e5e7eb; border-radius: 3px; padding: 0 3px; margin-right: 2px;}
-.attribution-legend {font-size: 0.9em; margin-bottom: 0.8em;}
-.attribution-legend span {margin-right: 1em;}
-"""
-_STYLE = (
-    "<style>"
-    + _CSS
-    + "".join(
-        f".attr-{kind} {{background: {colour};}}\n" for kind, colour in HIGHLIGHT_COLOURS.items()
-    )
-    + "</style>"
-)
-
-# The same looks as inline styles, on every highlighted element: JupyterLab drops the <style>
-# block of an untrusted notebook's output (one opened, not run), but keeps these.
+# The looks of the template's <style> block as inline styles, on every highlighted element:
+# JupyterLab drops the <style> block of an untrusted notebook's output (one opened, not run), but
+# keeps these.
 _INLINE = {
     "content": "border-radius: 3px; padding: 0 1px;",
     "source": "font-style: italic; border-bottom: 2px dotted #475569;",
@@ -62,24 +44,56 @@ _INLINE = {
 }
 
 
-def _content_style(kind: str) -> str:
-    colour = HIGHLIGHT_COLOURS.get(kind)
-    return _INLINE["content"] + (f" background-color: {colour};" if colour else "")
+class _Tag(NamedTuple):
+    """The attributes of a highlighted element, for the template: its classes and inline style,
+    and the attribution's row and a tooltip (None leaves either out)."""
 
+    css_class: str
+    style: str
+    row: str | None = None
+    title: str | None = None
+
+
+def _content_tag(kind: str) -> _Tag:
+    colour = HIGHLIGHT_COLOURS.get(kind)
+    return _Tag(
+        "attr-content" + (f" attr-{kind}" if kind in KINDS else ""),
+        _INLINE["content"] + (f" background-color: {colour};" if colour else ""),
+    )
+
+
+# Each look without row or tooltip: the legend shows them as they are, the article adds both.
+_TAGS = {
+    **{kind: _content_tag(kind) for kind in KINDS},
+    **{look: _Tag(f"attr-{look}", _INLINE[look]) for look in ("source", "cue", "speaker", "term")},
+}
+
+
+class _Piece(NamedTuple):
+    """One step of a paragraph's markup, in order: open a highlight (``tag``), a speaker label
+    (``tag`` and ``text``), a stretch of article text (``text``), or close the innermost open
+    highlight."""
+
+    kind: Literal["open", "label", "text", "close"]
+    tag: _Tag | None = None
+    text: str = ""
+
+
+_CLOSE = _Piece("close")
 
 # Nesting preference when spans start and end together: content outside, then source, cue, term.
 _RANK = {"content": 0, "source": 1, "cue": 2, "term": 3}
 
 
 class _Span(NamedTuple):
-    """A highlighted stretch of text: character offsets, markup, and its nesting order."""
+    """A highlighted stretch of text: character offsets, nesting order and its element."""
 
     start: int
     end: int
     rank: int
     order: int
-    open_tag: str
-    label: str = ""  # markup placed just before the span's first opening (the speaker label)
+    tag: _Tag
+    label: _Piece | None = None  # placed just before the span's first opening (the speaker label)
 
     def nesting_key(self) -> tuple[int, int, int, int]:
         """Outer spans first: earlier start, then later end, then rank, then input order."""
@@ -93,20 +107,7 @@ def legend_html(*, style: bool = True) -> str:
         style: include the ``<style>`` block (leave it out when the legend sits next to a
             highlighted article, which has its own).
     """
-    names = {"direct": "direct quote", "partial": "partial quote", "indirect": "reported speech"}
-    items = [
-        f'<span class="attr-content attr-{kind}" style="{_content_style(kind)}">{name}</span>'
-        for kind, name in names.items()
-    ]
-    items += [
-        f'<span class="attr-source" style="{_INLINE["source"]}">source</span>',
-        f'<span class="attr-cue" style="{_INLINE["cue"]}">cue</span>',
-        f'<span><sup class="attr-speaker" style="{_INLINE["speaker"]}">speaker</sup></span>',
-        f'<span class="attr-term" style="{_INLINE["term"]}">quoted term</span>',
-    ]
-    gap = f'<span style="{_INLINE["legend"]}"></span>'
-    legend = f'<div class="attribution-legend">{gap.join(items)}</div>'
-    return f"{_STYLE}\n{legend}" if style else legend
+    return _render(style=style, legend=True, paragraphs=None)
 
 
 def highlight_attributions(
@@ -140,16 +141,11 @@ def highlight_attributions(
     if quoted_terms is not None:
         spans += _term_spans(quoted_terms, len(text), first_order=len(spans))
     paragraphs = [
-        _paragraph_html(text, match.start(), match.end(), spans)
+        _paragraph_pieces(text, match.start(), match.end(), spans)
         for match in re.finditer(r"[^\n]+", text)
         if match.group().strip()
     ]
-    body = "\n".join(f"<p>{paragraph}</p>" for paragraph in paragraphs)
-    parts = [_STYLE]
-    if legend:
-        parts.append(legend_html(style=False))
-    parts.append(f'<div class="article">\n{body}\n</div>')
-    return "\n".join(parts)
+    return _render(style=True, legend=legend, paragraphs=paragraphs)
 
 
 def render_document(
@@ -174,6 +170,19 @@ def render_document(
     return highlight_attributions(document.text, own, quoted_terms=terms, legend=legend)
 
 
+def _render(*, style: bool, legend: bool, paragraphs: list[list[_Piece]] | None) -> str:
+    """The template's output: the ``<style>`` block, the legend and the article (one list of
+    pieces per paragraph), each if asked for, one after the other on their own lines."""
+    return _TEMPLATES.get_template(ARTICLE_TEMPLATE).render(
+        style=style,
+        legend=legend,
+        paragraphs=paragraphs,
+        colours=HIGHLIGHT_COLOURS,
+        tags=_TAGS,
+        gap_style=_INLINE["legend"],
+    )
+
+
 def _attribution_spans(attributions: pd.DataFrame, length: int) -> list[_Span]:
     spans: list[_Span] = []
     for index, row in zip(attributions.index, attributions.to_dict("records"), strict=True):
@@ -181,52 +190,44 @@ def _attribution_spans(attributions: pd.DataFrame, length: int) -> list[_Span]:
         speaker = _text(row.get("speaker")) or "(unresolved)"
         via = _text(row.get("via"))
         tooltip = " — ".join([speaker, kind] + ([f"via {via}"] if via else []))
-        row_id = html.escape(str(index), quote=True)
-        kind_class = f" attr-{kind}" if kind in KINDS else ""
-        content = _offsets(row.get("content"), length)
-        for piece, (start, end) in enumerate(content):
-            label = ""
-            if piece == 0:
-                label = (
-                    f'<sup class="attr-speaker" data-row="{row_id}" style="{_INLINE["speaker"]}">'
-                    f"{html.escape(speaker, quote=False)}</sup>"
+        row_id = str(index)
+        label = _Piece("label", _TAGS["speaker"]._replace(row=row_id), speaker)
+        content_tag = _content_tag(kind)._replace(row=row_id, title=tooltip)
+        for piece, (start, end) in enumerate(_offsets(row.get("content"), length)):
+            spans.append(
+                _Span(
+                    start,
+                    end,
+                    _RANK["content"],
+                    len(spans),
+                    content_tag,
+                    label if piece == 0 else None,
                 )
-            open_tag = (
-                f'<span class="attr-content{kind_class}" data-row="{row_id}" '
-                f'title="{html.escape(tooltip, quote=True)}" style="{_content_style(kind)}">'
             )
-            spans.append(_Span(start, end, _RANK["content"], len(spans), open_tag, label))
-        source_title = html.escape(f"source — {speaker}", quote=True)
+        source_tag = _TAGS["source"]._replace(row=row_id, title=f"source — {speaker}")
         for start, end in _offsets(row.get("source"), length):
-            open_tag = (
-                f'<span class="attr-source" data-row="{row_id}" title="{source_title}" '
-                f'style="{_INLINE["source"]}">'
-            )
-            spans.append(_Span(start, end, _RANK["source"], len(spans), open_tag))
+            spans.append(_Span(start, end, _RANK["source"], len(spans), source_tag))
         cue_kind = _text(row.get("cue_kind"))
-        cue_title = html.escape("cue" + (f" — {cue_kind}" if cue_kind else ""), quote=True)
+        cue_title = "cue" + (f" — {cue_kind}" if cue_kind else "")
+        cue_tag = _TAGS["cue"]._replace(row=row_id, title=cue_title)
         for start, end in _offsets(row.get("cue"), length):
-            open_tag = (
-                f'<span class="attr-cue" data-row="{row_id}" title="{cue_title}" '
-                f'style="{_INLINE["cue"]}">'
-            )
-            spans.append(_Span(start, end, _RANK["cue"], len(spans), open_tag))
+            spans.append(_Span(start, end, _RANK["cue"], len(spans), cue_tag))
     return spans
 
 
 def _term_spans(quoted_terms: pd.DataFrame, length: int, *, first_order: int) -> list[_Span]:
-    open_tag = f'<span class="attr-term" title="quoted term: no speaker" style="{_INLINE["term"]}">'
+    tag = _TAGS["term"]._replace(title="quoted term: no speaker")
     spans = []
     for order, (start, end) in enumerate(
         zip(quoted_terms["start_char"], quoted_terms["end_char"], strict=True), start=first_order
     ):
         for clipped in _offsets([[start, end]], length):
-            spans.append(_Span(*clipped, _RANK["term"], order, open_tag))
+            spans.append(_Span(*clipped, _RANK["term"], order, tag))
     return spans
 
 
-def _paragraph_html(text: str, start: int, end: int, spans: list[_Span]) -> str:
-    """One paragraph's markup, built from the span boundaries inside it.
+def _paragraph_pieces(text: str, start: int, end: int, spans: list[_Span]) -> list[_Piece]:
+    """One paragraph's pieces, built from the span boundaries inside it.
 
     Between two boundaries the set of spans covering the text is known. The open spans form a
     stack; before each stretch the stack is closed down to the part still wanted and the missing
@@ -238,23 +239,23 @@ def _paragraph_html(text: str, start: int, end: int, spans: list[_Span]) -> str:
     for span in inside:
         cuts.update(position for position in (span.start, span.end) if start < position < end)
     boundaries = sorted(cuts)
-    out: list[str] = []
+    out: list[_Piece] = []
     stack: list[_Span] = []
     for left, right in zip(boundaries, boundaries[1:], strict=False):
         wanted = {span for span in inside if span.start <= left and span.end >= right}
         keep = 0
         while keep < len(stack) and stack[keep] in wanted:
             keep += 1
-        out.append("</span>" * (len(stack) - keep))
+        out.extend([_CLOSE] * (len(stack) - keep))
         del stack[keep:]
         for span in sorted(wanted.difference(stack), key=_Span.nesting_key):
-            if span.start == left:
+            if span.start == left and span.label is not None:
                 out.append(span.label)
-            out.append(span.open_tag)
+            out.append(_Piece("open", span.tag))
             stack.append(span)
-        out.append(html.escape(text[left:right], quote=False))
-    out.append("</span>" * len(stack))
-    return "".join(out)
+        out.append(_Piece("text", text=text[left:right]))
+    out.extend([_CLOSE] * len(stack))
+    return out
 
 
 def _offsets(value: object, length: int) -> list[tuple[int, int]]:
@@ -276,3 +277,22 @@ def _text(value: object) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     return str(value)
+
+
+def _escape(value: Any) -> Markup:
+    """What the template prints for ``value``: escaped as ``html.escape`` does, so that quotes
+    are ``&quot;`` and ``&#x27;`` (autoescape alone writes ``&#34;`` and ``&#39;``). Markup the
+    template made itself (its macros) is kept as it is."""
+    if isinstance(value, Markup):
+        return value
+    return Markup(escape_html(str(value), quote=True))
+
+
+_TEMPLATES = Environment(
+    loader=PackageLoader("analysis", "templates"),
+    autoescape=True,
+    finalize=_escape,
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)

@@ -19,7 +19,7 @@ MANIFEST := $(OUTPUTS)/manifest.json
 EXPLORER := $(OUTPUTS)/explorer.html
 INDEX := $(OUTPUTS)/index.html
 PACKAGE_FILES := $(shell find src -name '*.py' -not -path '*/__pycache__/*') $(wildcard src/analysis/data/*) \
-	$(wildcard src/analysis/templates/*)
+	$(wildcard src/analysis/templates/* src/analysis/explorer/templates/*)
 CORPUS_FILES := $(shell find '$(CORPUS)' -type f 2>/dev/null)
 
 # Make cannot see a changed variable, so CORPUS and MODEL are kept in a file that is rewritten only

@@ -23,8 +23,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from analysis import report
-from analysis import paths
+from analysis import paths, report
 from analysis.paths import OUTPUTS_DIR
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")

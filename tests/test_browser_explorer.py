@@ -36,7 +36,10 @@ def page(browser):
     page = context.new_page()
     page.problems = []
     page.on("pageerror", lambda error: page.problems.append(f"error: {error}"))
-    page.on("dialog", lambda dialog: (page.problems.append(f"dialog: {dialog.message}"), dialog.dismiss()))
+    page.on(
+        "dialog",
+        lambda dialog: (page.problems.append(f"dialog: {dialog.message}"), dialog.dismiss()),
+    )
     yield page
     context.close()
 
@@ -46,7 +49,9 @@ def hostile_page(tmp_path_factory, analyse):
     folder = tmp_path_factory.mktemp("explorer-page")
     documents = load_corpus(make_corpus(folder / "corpus"))
     path = folder / "explorer.html"
-    path.write_text(build_explorer(documents, analyse(documents), corpus="corpus"), encoding="utf-8")
+    path.write_text(
+        build_explorer(documents, analyse(documents), corpus="corpus"), encoding="utf-8"
+    )
     return path
 
 
@@ -70,7 +75,7 @@ def test_pick_an_entity_and_open_its_document(page, hostile_page):
     link.first.click()
     assert page.locator("h2").inner_text() == HOSTILE_TITLE
     assert page.inner_text("mark#at") == "Maria Lopez"
-    assert "<script>alert(\"x\")</script>" in page.inner_text(".article")
+    assert '<script>alert("x")</script>' in page.inner_text(".article")
     assert page.locator(".article script").count() == 0
     page.go_back()
     assert page.inner_text("#item-name") == "Maria Lopez"

@@ -13,14 +13,12 @@ import json
 import math
 import re
 from collections.abc import Iterable
-from html import escape as escape_html
-from typing import Any, Literal, NamedTuple
+from typing import Literal, NamedTuple
 
 import pandas as pd
-from jinja2 import Environment, PackageLoader, StrictUndefined
-from markupsafe import Markup
 
 from analysis.corpus import Document
+from analysis.templating import environment
 
 #: Background of the content of each kind of attribution (light tints of the hues in
 #: :data:`analysis.plots.KIND_COLOURS`, so the article and the speaker chart read alike).
@@ -279,20 +277,4 @@ def _text(value: object) -> str:
     return str(value)
 
 
-def _escape(value: Any) -> Markup:
-    """What the template prints for ``value``: escaped as ``html.escape`` does, so that quotes
-    are ``&quot;`` and ``&#x27;`` (autoescape alone writes ``&#34;`` and ``&#39;``). Markup the
-    template made itself (its macros) is kept as it is."""
-    if isinstance(value, Markup):
-        return value
-    return Markup(escape_html(str(value), quote=True))
-
-
-_TEMPLATES = Environment(
-    loader=PackageLoader("analysis", "templates"),
-    autoescape=True,
-    finalize=_escape,
-    undefined=StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
+_TEMPLATES = environment("analysis")

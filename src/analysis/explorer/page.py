@@ -6,24 +6,17 @@ import os
 from collections.abc import Sequence
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from analysis.corpus import Document
 from analysis.explorer.data import DEFAULT_LIMITS, Limits, explorer_data, to_json
 from analysis.paths import write_if_changed
 from analysis.pipeline import Tables
+from analysis.templating import environment
 
 TEMPLATE = "explorer.html.j2"
 
-_TEMPLATES = Environment(
-    loader=PackageLoader("analysis.explorer", "templates"),
-    autoescape=True,
-    undefined=StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-    keep_trailing_newline=True,
-)
+_TEMPLATES = environment("analysis.explorer", keep_trailing_newline=True)
 
 
 def build_explorer(

@@ -10,19 +10,16 @@ import json
 import os
 import re
 from collections.abc import Iterable, Mapping
-from html import escape as escape_html
 from pathlib import Path
 from typing import Any, NamedTuple
 from urllib.parse import quote
-
-from jinja2 import Environment, PackageLoader, StrictUndefined
-from markupsafe import Markup
 
 from analysis.errors import AnalysisError
 from analysis.paths import EXPLORER_NAME, OUTPUTS_DIR, resolve_path
 from analysis.report.files import _write_if_changed, display_path
 from analysis.report.manifest import MANIFEST_NAME
 from analysis.report.runner import read_run_record
+from analysis.templating import environment
 
 INDEX_NAME = "index.html"
 # Output files shown as pictures, and as tables with a row count; other files are plain links.
@@ -254,15 +251,6 @@ def _section_anchors(notebooks: list[str]) -> dict[str, str]:
     return anchors
 
 
-def _text(value: Any) -> Markup:
-    """What the template prints for ``value``: escaped as ``html.escape`` does, so that quotes
-    are ``&quot;`` and ``&#x27;`` (autoescape alone writes ``&#34;`` and ``&#39;``); ``None``
-    prints nothing. Markup the template made itself (its macros) is kept as it is."""
-    if isinstance(value, Markup):
-        return value
-    return Markup(escape_html("" if value is None else str(value), quote=True))
-
-
 def _href(relative_path: str) -> str:
     """A link to a file in the outputs folder: percent-encoded, so that ``#``, ``?`` or spaces
     in a name do not change what the link points to (the template then escapes it)."""
@@ -274,14 +262,6 @@ def _json_values(parameters: Mapping[str, Any]) -> list[tuple[str, str]]:
     return [(name, json.dumps(value, ensure_ascii=False)) for name, value in parameters.items()]
 
 
-_TEMPLATES = Environment(
-    loader=PackageLoader("analysis.report", "templates"),
-    autoescape=True,
-    finalize=_text,
-    undefined=StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-    keep_trailing_newline=True,
-)
+_TEMPLATES = environment("analysis.report", keep_trailing_newline=True)
 _TEMPLATES.filters["href"] = _href
 _TEMPLATES.filters["json_values"] = _json_values

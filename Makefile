@@ -140,7 +140,8 @@ lab: $(STAMP) ## Start JupyterLab in the project folder, with the "Python (analy
 
 notebooks: $(STAMP) ## Re-execute notebooks/ in place to refresh their saved outputs (after a deliberate change)
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.kernel_name=$(KERNEL) \
-		--ExecutePreprocessor.record_timing=False $(NOTEBOOKS)
+		--ExecutePreprocessor.record_timing=False --ExecutePreprocessor.store_widget_state=False $(NOTEBOOKS)
+	$(ANALYSIS) report strip $(NOTEBOOKS)
 
 clean: ## Delete outputs/ (but .gitkeep) and caches; keeps .venv
 	find $(OUTPUTS) -mindepth 1 -maxdepth 1 ! -name .gitkeep -exec rm -rf {} +

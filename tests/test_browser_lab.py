@@ -1,6 +1,7 @@
 """JupyterLab as a researcher uses it: ``jupyter lab`` on 127.0.0.1 with a token, notebook 01
 opened in headless Chromium (driven by Playwright, with Debian's Chromium: no browser is
-downloaded), Run > Run All Cells clicked; every cell runs without an error output, and the
+downloaded), Run > Run All Cells clicked; every cell runs without an error output, the entity
+picked in the notebook's controls (ipywidgets) shows its lines in context, and the
 published outputs keep the checksums ``manifest.json`` recorded (a run by hand writes to
 ``outputs/lab/``).
 
@@ -104,11 +105,18 @@ def test_run_all_cells_in_lab(lab, tmp_path):
             "[data-mime-type='application/vnd.jupyter.stderr'], "
             "[data-mime-type='application/vnd.jupyter.error']"
         ).count()
+        # The controls at the end (analysis.widgets): pick another entity, its lines appear.
+        entity = page.locator(".jupyter-widgets select").first
+        entity.scroll_into_view_if_needed()
+        entity.select_option("Kim Jong-un")
+        page.wait_for_selector("text=mentions of Kim Jong-un", timeout=60_000)
+        widget_rows = page.locator(".jupyter-widgets table.dataframe tbody tr").count()
         (Path(paths.OUTPUTS_DIR) / "lab").mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(Path(paths.OUTPUTS_DIR) / "lab" / "lab.png"))
         browser.close()
     assert last_prompt.strip().strip("[]:").isdigit(), last_prompt
     assert errors == 0
+    assert widget_rows == 10  # Kim Jong-un's ten mentions in the seed, one line each
     assert news_question == 0  # switched off at bootstrap: it would cover the page
     # The run wrote its tables and figures to outputs/lab/, not over the published ones.
     outputs = Path(paths.OUTPUTS_DIR)

@@ -28,6 +28,14 @@ def save_table(table: pd.DataFrame, name: str, output_dir: str | os.PathLike[str
     return path
 
 
+def preview(table: pd.DataFrame, name: str, rows: int = 20) -> pd.DataFrame:
+    """The first ``rows`` of a table for a notebook to show; when there are more, one printed line
+    says how many and that the notebook writes them all to ``tables/<name>.csv``."""
+    if len(table) > rows:
+        print(f"{len(table):,} rows: the first {rows} shown; all of them in tables/{name}.csv")
+    return table.head(rows)
+
+
 def save_figure(figure: Figure, name: str, output_dir: str | os.PathLike[str]) -> Path:
     """Write ``figure`` to ``<output_dir>/figures/<name>.png`` without the metadata that varies.
 

@@ -16,6 +16,7 @@ from analysis.report import (
     display_path,
     parse_parameter_value,
     run_notebook,
+    strip_volatile_metadata,
     verify_outputs,
     write_index,
     write_manifest,
@@ -89,6 +90,17 @@ def add(commands: argparse._SubParsersAction) -> None:
     _add_outputs_option(index)
     index.set_defaults(run=_index_command)
 
+    strip = options.command(
+        actions,
+        "strip",
+        "Remove what differs between two runs of the same notebook (run times, widget views "
+        "with their random model ids) from NOTEBOOK files in place; `make notebooks` runs it on "
+        "the notebooks it re-executes.",
+        help="remove run times and widget views from executed notebooks, in place",
+    )
+    strip.add_argument("notebooks", nargs="+", metavar="NOTEBOOK", help="paths to .ipynb files")
+    strip.set_defaults(run=_strip_command)
+
     verify = options.command(
         actions,
         "verify",
@@ -130,6 +142,16 @@ def _manifest_command(args: argparse.Namespace) -> int:
     changed = write_manifest(outputs_dir=args.outputs, corpus=args.corpus, model=args.model)
     path = display_path(resolve_path(args.outputs) / MANIFEST_NAME)
     print(f"wrote {path}" if changed else f"{path} is up to date")
+    return 0
+
+
+def _strip_command(args: argparse.Namespace) -> int:
+    import nbformat  # slow to import; only this action needs it
+
+    for path in args.notebooks:
+        notebook = nbformat.read(path, as_version=4)
+        ids = {cell.id for cell in notebook.cells if "id" in cell}
+        nbformat.write(strip_volatile_metadata(notebook, source_cell_ids=ids), path)
     return 0
 
 

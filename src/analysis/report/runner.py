@@ -169,6 +169,9 @@ def run_notebook(
                 kernel_name=kernel,
                 progress_bar=False,
                 cwd=str(PROJECT_ROOT),
+                # The controls (analysis.widgets) are for JupyterLab: their state is not saved
+                # (it would embed every PNG and table again, and the HTML would need a CDN).
+                store_widget_state=False,
             )
         except papermill.PapermillExecutionError as error:
             raise _notebook_failure(source_path, error) from None
@@ -193,13 +196,18 @@ def run_notebook(
         _remove_if_empty(outputs / STAGING_DIRNAME)
 
 
+#: The output type of a widget's view (its model id changes with every run).
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
 def strip_volatile_metadata(notebook: Any, *, source_cell_ids: Iterable[str] = ()) -> Any:
     """Remove what differs between two runs of the same notebook on the same inputs.
 
-    Drops papermill's start and end times and durations (notebook and cells) and nbclient's
-    ``execution`` timestamps. Cells that got a random id during the run (the injected
-    parameters cell, or every cell of a notebook saved before nbformat 4.5) get an id derived
-    from their position instead.
+    Drops papermill's start and end times and durations (notebook and cells), nbclient's
+    ``execution`` timestamps and the views of widgets (:mod:`analysis.widgets`: a random model
+    id whose state is not saved, so no viewer could show it; their one line of text stays).
+    Cells that got a random id during the run (the injected parameters cell, or every cell of a
+    notebook saved before nbformat 4.5) get an id derived from their position instead.
 
     Args:
         notebook: an executed ``nbformat.NotebookNode``, changed in place.
@@ -217,6 +225,8 @@ def strip_volatile_metadata(notebook: Any, *, source_cell_ids: Iterable[str] = (
         cell_papermill = cell.metadata.get("papermill", {})
         for key in _VOLATILE_PAPERMILL_KEYS:
             cell_papermill.pop(key, None)
+        for output in cell.get("outputs", []):
+            output.get("data", {}).pop(WIDGET_VIEW, None)
         if "id" in cell and cell.id not in kept_ids:
             tags = cell.metadata.get("tags", [])
             cell.id = "injected-parameters" if "injected-parameters" in tags else f"cell-{index}"

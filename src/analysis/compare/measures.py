@@ -55,10 +55,20 @@ def entity_shares(
         ``group, entity, label, mentions, words, per_1000``, per group sorted by ``per_1000``
         (descending), then entity. ``label`` is the entity's most frequent resolved label.
     """
+    keys = ["group", "entity"]
+    # The most frequent label of each entity in each group; a tie goes to the first by name.
+    labels = (
+        mentions.groupby([*keys, "label"], observed=True)
+        .size()
+        .reset_index(name="n")
+        .sort_values([*keys, "n", "label"], ascending=[True, True, False, True], kind="stable")
+        .drop_duplicates(keys)[[*keys, "label"]]
+    )
     counts = (
-        mentions.groupby(["group", "entity"])
-        .agg(label=("label", _most_common), mentions=("entity", "size"))
-        .reset_index()
+        mentions.groupby(keys, observed=True)
+        .size()
+        .reset_index(name="mentions")
+        .merge(labels, on=keys, how="left")[[*keys, "label", "mentions"]]
     )
     if members:
         seen = set(zip(counts["group"], counts["entity"], strict=True))
@@ -80,11 +90,6 @@ def entity_shares(
         )
     order = list(order) if order is not None else sorted(counts["group"].unique())
     return _sorted(counts[SHARE_COLUMNS], order, ["per_1000", "entity"], [False, True])
-
-
-def _most_common(values: pd.Series) -> str:
-    counts = values.value_counts()
-    return min(counts.index, key=lambda value: (-counts[value], value))
 
 
 def _log_odds(

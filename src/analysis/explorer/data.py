@@ -95,11 +95,16 @@ def explorer_data(
     """
     documents = list(documents)
     groupings = explorer_groupings(documents) if groupings is None else list(groupings)
-    comparisons = {by: compare(documents, tables, by=by, seed=seed) for by in groupings}
     doc_index = {doc.id: i for i, doc in enumerate(documents)}
     mentions = tables.name_mentions()
     frequencies = entity_frequencies(mentions)
     kept = frequencies.head(limits.entities)
+    # Intervals only for the entities the page keeps (the bootstrap is the comparison's cost).
+    scores = tables.mention_sentiment
+    scores = scores[scores["entity"].isin(set(kept["entity"]))]
+    comparisons = {
+        by: compare(documents, tables, by=by, seed=seed, sentiment=scores) for by in groupings
+    }
     entity_names = list(kept["entity"])
     entity_records = _entity_records(kept, mentions, tables, comparisons, doc_index, limits, seed)
     term_records, n_terms = _term_records(documents, tables, comparisons, doc_index, limits)
@@ -328,14 +333,18 @@ def _term_records(
         for by, comparison in comparisons.items()
     }
     texts = tables.texts
-    sentence_start = tables.sentences.set_index(["doc_id", "sent_id"])["start_char"]
-    sentence_end = tables.sentences.set_index(["doc_id", "sent_id"])["end_char"]
+    # Each occurrence with its sentence's bounds, in corpus order, grouped by term once.
+    bounds = tables.sentences[["doc_id", "sent_id", "start_char", "end_char"]].rename(
+        columns={"start_char": "low", "end_char": "high"}
+    )
+    terms = terms.merge(bounds, on=["doc_id", "sent_id"], how="left")
+    terms = terms.assign(position=terms["doc_id"].map(doc_index)).sort_values(
+        ["position", "start_char"], kind="stable"
+    )
+    by_term = {term: part for term, part in terms.groupby("term", sort=False)}
     records = []
     for term in sorted(distinctive, key=lambda t: (-max(z for *_, z in distinctive[t]), t)):
-        occurrences = terms[terms["term"] == term]
-        occurrences = occurrences.assign(position=occurrences["doc_id"].map(doc_index)).sort_values(
-            ["position", "start_char"], kind="stable"
-        )
+        occurrences = by_term.get(term, terms.iloc[:0])
         groups: dict[str, list[list[Any]]] = {}
         for by in comparisons:
             groups[by] = []
@@ -343,14 +352,15 @@ def _term_records(
                 count = int(counts[by].get((term, group), 0))
                 groups[by].append([group, count, round(1000 * count / max(int(n_words), 1), 3)])
         rows = []
-        for r in occurrences.itertuples(index=False):
-            text = texts[r.doc_id]
-            low = int(sentence_start[(r.doc_id, r.sent_id)])
-            high = int(sentence_end[(r.doc_id, r.sent_id)])
-            start, end = int(r.start_char), int(r.end_char)
-            left = text[max(low, start - CONTEXT_WIDTH) : start]
-            right = text[end : min(high, end + CONTEXT_WIDTH)]
-            rows.append([doc_index[r.doc_id], int(r.sent_id), start, left, text[start:end], right])
+        for doc_id, sent_id, start, end, low, high in zip(
+            occurrences["doc_id"], occurrences["sent_id"], occurrences["start_char"],
+            occurrences["end_char"], occurrences["low"], occurrences["high"], strict=True,
+        ):  # fmt: skip
+            text = texts[doc_id]
+            start, end = int(start), int(end)
+            left = text[max(int(low), start - CONTEXT_WIDTH) : start]
+            right = text[end : min(int(high), end + CONTEXT_WIDTH)]
+            rows.append([doc_index[doc_id], int(sent_id), start, left, text[start:end], right])
         records.append(
             {
                 "name": term,

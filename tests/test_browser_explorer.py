@@ -14,7 +14,7 @@ from test_explorer import HOSTILE_OUTLET, HOSTILE_TITLE, make_corpus
 
 from analysis import paths
 from analysis.corpus import load_corpus
-from analysis.explorer import build_explorer
+from analysis.explorer import Limits, build_explorer
 
 playwright = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no Chromium binary found")
@@ -45,14 +45,23 @@ def page(browser):
 
 
 @pytest.fixture(scope="module")
-def hostile_page(tmp_path_factory, analyse):
+def hostile_pages(tmp_path_factory, analyse):
+    """The page of the hostile corpus, with the document texts and without (as for a corpus too
+    large to embed them)."""
     folder = tmp_path_factory.mktemp("explorer-page")
     documents = load_corpus(make_corpus(folder / "corpus"))
-    path = folder / "explorer.html"
-    path.write_text(
-        build_explorer(documents, analyse(documents), corpus="corpus"), encoding="utf-8"
-    )
-    return path
+    tables = analyse(documents)
+    pages = {}
+    for name, limits in {"texts": Limits(), "no-texts": Limits(texts_bytes=0)}.items():
+        pages[name] = folder / f"explorer-{name}.html"
+        html = build_explorer(documents, tables, corpus="corpus", limits=limits)
+        pages[name].write_text(html, encoding="utf-8")
+    return pages
+
+
+@pytest.fixture
+def hostile_page(hostile_pages):
+    return hostile_pages["texts"]
 
 
 def test_pick_an_entity_and_open_its_document(page, hostile_page):
@@ -79,6 +88,20 @@ def test_pick_an_entity_and_open_its_document(page, hostile_page):
     assert page.locator(".article script").count() == 0
     page.go_back()
     assert page.inner_text("#item-name") == "Maria Lopez"
+    assert page.problems == []
+
+
+def test_without_texts_a_document_lists_its_contexts(page, hostile_pages):
+    page.goto(hostile_pages["no-texts"].as_uri())
+    page.fill("#filter", "lopez")
+    page.click("#items li button")
+    page.locator("table.contexts a", has_text="alert").first.click()
+    assert page.locator("h2").inner_text() == HOSTILE_TITLE
+    assert "not embedded" in page.inner_text("#detail")
+    # The rows of the span clicked (the entity's, and a term's with the same words) are marked.
+    current = page.locator("tr.current").all_inner_texts()
+    assert current and all("maria lopez" in row.lower() for row in current)
+    assert any(row.startswith("Maria Lopez") for row in current)
     assert page.problems == []
 
 

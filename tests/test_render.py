@@ -86,37 +86,36 @@ def test_article_text_and_labels_are_escaped():
     assert tooltip == '<script>evil()</script> — direct — via A "medium" <img src=x>'
 
 
-
 def test_quotes_and_ampersands_in_text_labels_and_attributes_are_escaped():
-    text = 'He said \'no\' & "never" <script>x()</script>.'
+    text = "He said 'no' & \"never\" <script>x()</script>."
     speaker = 'O\'Neil & "Sons" <script>s()</script>'
     table = _attributions(
         [
             {
                 "kind": "indirect",
                 "speaker": speaker,
-                "via": "a \"press\" release & <b>blog</b>",
-                "cue_kind": 'sp"eech\'',
+                "via": 'a "press" release & <b>blog</b>',
+                "cue_kind": "sp\"eech'",
                 "source": [[0, 2]],
                 "cue": [[3, 7]],
                 "content": [[8, len(text)]],
             }
         ]
     )
-    table.index = ['r"1\'&<2>']
+    table.index = ["r\"1'&<2>"]
     fragment = render.highlight_attributions(text, table, legend=False)
     assert "<script>" not in fragment and "<b>" not in fragment
     # Quotes come out as entities in attributes and text alike; & and < never come out bare.
     assert "'" not in fragment.split("</style>", 1)[1]
     assert "&#x27;no&#x27; &amp; &quot;never&quot; &lt;script&gt;x()&lt;/script&gt;." in fragment
-    assert 'O&#x27;Neil &amp; &quot;Sons&quot; &lt;script&gt;s()&lt;/script&gt;</sup>' in fragment
+    assert "O&#x27;Neil &amp; &quot;Sons&quot; &lt;script&gt;s()&lt;/script&gt;</sup>" in fragment
     article = _article(fragment)
     content = article.find(".//span[@class='attr-content attr-indirect']")
-    assert content.get("data-row") == 'r"1\'&<2>'
+    assert content.get("data-row") == "r\"1'&<2>"
     assert content.get("title") == f'{speaker} — indirect — via a "press" release & <b>blog</b>'
     assert article.find(".//sup[@class='attr-speaker']").text == speaker
     assert article.find(".//span[@class='attr-source']").get("title") == f"source — {speaker}"
-    assert article.find(".//span[@class='attr-cue']").get("title") == 'cue — sp"eech\''
+    assert article.find(".//span[@class='attr-cue']").get("title") == "cue — sp\"eech'"
     assert _text_without_labels(article).strip() == text
 
 

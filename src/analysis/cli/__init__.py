@@ -20,14 +20,20 @@ from analysis.cli import (
     entities,
     evaluate,
     explorer,
+    network,
+    provenance,
     quotes,
     report,
     sentiment,
+    trends,
 )
 from analysis.errors import AnalysisError
 
 #: The command modules, in the order ``analysis --help`` lists them.
-COMMANDS = (annotate, entities, quotes, sentiment, compare, explorer, evaluate, report)
+COMMANDS = (
+    annotate, entities, quotes, sentiment, compare, trends, network, provenance, explorer, evaluate,
+    report,
+)  # fmt: skip
 
 
 def _print_warning(message, category, filename, lineno, file=None, line=None):  # noqa: ARG001

@@ -32,6 +32,7 @@ from analysis.compare.groupings import (
     load_entity_groups,
     parse_grouping,
 )
+from analysis.compare.labels import word_voices
 from analysis.compare.measures import (
     DISTINCTIVE_COLUMNS,
     KIND_COLUMNS,
@@ -75,5 +76,6 @@ __all__ = [
     "output_name",
     "parse_grouping",
     "sentiment_intervals",
+    "word_voices",
     "side_by_side",
 ]

@@ -99,6 +99,13 @@ class _Labeller:
         return self._by_document(table)
 
 
+def word_voices(words: pd.DataFrame, attributions: pd.DataFrame) -> pd.DataFrame:
+    """``words`` (or any rows with ``doc_id, start_char``) with a ``voice`` column: ``quoted``
+    inside the content of an attribution (quoted or reported words), else ``author``."""
+    labeller = _Labeller(Grouping("voice"), {}, words.iloc[:0], attributions)
+    return labeller.text(words).rename(columns={"group": "voice"})
+
+
 def _spans_by_document(
     spans: Iterable[tuple[str, int, int]],
 ) -> dict[str, tuple[np.ndarray, np.ndarray]]:

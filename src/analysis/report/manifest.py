@@ -24,7 +24,7 @@ from analysis.schema import DEFAULT_MODEL
 DEFAULT_CORPUS = "seeds"
 MANIFEST_NAME = "manifest.json"
 # Folders a notebook writes below its ``output_dir``; the manifest checksums every file in them.
-OUTPUT_SUBDIRS = ("tables", "figures")
+OUTPUT_SUBDIRS = ("tables", "figures", "networks")
 # The distributions whose versions decide what the outputs look like (the model's is added).
 MANIFEST_PACKAGES = (
     "analysis",

@@ -1,0 +1,217 @@
+"""Who appears with whom: canonical entities mentioned in the same sentence (or paragraph, or
+document), as a table of pairs and a ``networkx`` graph for Gephi (GraphML, GEXF).
+
+Each pair has two weights:
+
+- ``count``: the number of units (sentences, paragraphs or documents) that mention both;
+- ``npmi``: normalised pointwise mutual information over those units,
+  ``log(p(a, b) / (p(a) p(b))) / -log(p(a, b))`` with ``p(x)`` the share of units that mention
+  ``x`` (Bouma 2009). It runs from -1 (never together) through 0 (together as often as chance
+  would put them) to 1 (only ever together), so a pair of rarely named entities that always
+  appear together ranks above two frequent ones that meet by chance; read it with ``count``, since
+  one shared unit can give a high value.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+from bisect import bisect_right
+from collections import Counter
+from collections.abc import Sequence
+from itertools import combinations
+from pathlib import Path
+
+import networkx as nx
+import pandas as pd
+
+from analysis import paths
+from analysis.compare import document_groups, parse_grouping
+from analysis.corpus import Document
+from analysis.pipeline import Tables
+from analysis.trends import ALL, document_periods
+
+#: What counts as "together".
+UNITS = ("sentence", "paragraph", "document")
+PAIR_COLUMNS = [
+    "group",
+    "source",
+    "target",
+    "count",
+    "npmi",
+    "units",
+    "source_units",
+    "target_units",
+]
+NODE_COLUMNS = ["group", "entity", "label", "mentions", "units"]
+
+
+def unit_mentions(
+    documents: Sequence[Document], tables: Tables, unit: str = "sentence"
+) -> pd.DataFrame:
+    """Each canonical mention with the unit it is in: ``doc_id, unit, entity, label``.
+
+    A paragraph is a stretch of text between blank or line-break-only lines (as the highlighted
+    article shows them); a unit id is ``doc_id`` plus the unit's number in the document.
+    """
+    if unit not in UNITS:
+        raise ValueError(f"unit must be one of {', '.join(UNITS)}, not {unit!r}")
+    mentions = tables.name_mentions()[["doc_id", "sent_id", "start_char", "entity", "label"]]
+    if unit == "sentence":
+        number = mentions["sent_id"]
+    elif unit == "document":
+        number = pd.Series(0, index=mentions.index)
+    else:
+        starts = {doc.id: _paragraph_starts(doc.text) for doc in documents}
+        number = pd.Series(
+            [
+                max(bisect_right(starts[doc_id], start) - 1, 0)
+                for doc_id, start in zip(mentions["doc_id"], mentions["start_char"], strict=True)
+            ],
+            index=mentions.index,
+        )
+    return mentions.assign(unit=mentions["doc_id"] + "#" + number.astype(str))[
+        ["doc_id", "unit", "entity", "label"]
+    ]
+
+
+def cooccurrence(
+    documents: Sequence[Document],
+    tables: Tables,
+    *,
+    unit: str = "sentence",
+    by: str | None = None,
+    freq: str | None = None,
+    min_count: int = 1,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Pairs of entities mentioned in the same unit, per group (and period).
+
+    Args:
+        documents: the corpus.
+        tables: its tables.
+        unit: ``sentence``, ``paragraph`` or ``document``.
+        by: a metadata grouping (``outlet``); None for the whole corpus.
+        freq: ``day``, ``week`` or ``month`` to split each group by period (from the documents'
+            ``date``; undated documents are left out); None for no periods.
+        min_count: keep pairs found together in at least this many units.
+
+    Returns:
+        ``(pairs, nodes)``: :data:`PAIR_COLUMNS` (``source`` before ``target`` by name; per group
+        sorted by count, then npmi, descending) and :data:`NODE_COLUMNS`. With ``freq`` the
+        ``group`` is ``<group> <period>`` (``all 2024-01``).
+    """
+    mentions = unit_mentions(documents, tables, unit)
+    if freq:
+        periods = document_periods(documents, freq, by=by)
+        mentions = mentions[mentions["doc_id"].isin(periods.of)]
+        group = mentions["doc_id"].map(periods.group) + " " + mentions["doc_id"].map(periods.of)
+    elif by:
+        group = mentions["doc_id"].map(document_groups(documents, parse_grouping(by)))
+    else:
+        group = pd.Series(ALL, index=mentions.index)
+    mentions = mentions.assign(group=group.to_numpy()).dropna(subset=["group"])
+    # Every unit of the group counts, also those that mention no entity.
+    all_units = _all_units(documents, tables, unit)
+    pair_rows, node_rows = [], []
+    for name, part in mentions.groupby("group", sort=True):
+        docs = set(part["doc_id"])
+        n_units = sum(count for doc_id, count in all_units.items() if doc_id in docs)
+        members = part.drop_duplicates(["unit", "entity"]).groupby("unit")["entity"].agg(sorted)
+        single = Counter(entity for entities in members for entity in entities)
+        pairs = Counter(pair for entities in members for pair in combinations(entities, 2))
+        labels = part.groupby("entity")["label"].agg(lambda s: s.value_counts().index[0])
+        mention_counts = part["entity"].value_counts()
+        for entity, units in single.items():
+            node_rows.append((name, entity, labels[entity], int(mention_counts[entity]), units))
+        for (a, b), count in pairs.items():
+            if count >= min_count:
+                pair_rows.append(
+                    (
+                        name,
+                        a,
+                        b,
+                        count,
+                        _npmi(count, single[a], single[b], n_units),
+                        n_units,
+                        single[a],
+                        single[b],
+                    )
+                )
+    pairs_table = pd.DataFrame(pair_rows, columns=PAIR_COLUMNS).sort_values(
+        ["group", "count", "npmi", "source", "target"],
+        ascending=[True, False, False, True, True],
+        kind="stable",
+    )
+    nodes = pd.DataFrame(node_rows, columns=NODE_COLUMNS).sort_values(
+        ["group", "mentions", "entity"], ascending=[True, False, True], kind="stable"
+    )
+    return pairs_table.reset_index(drop=True), nodes.reset_index(drop=True)
+
+
+def graph(pairs: pd.DataFrame, nodes: pd.DataFrame, group: str = ALL) -> nx.Graph:
+    """One group's network: a node per entity (``label``, ``mentions``, ``units``), an edge per
+    pair (``count``, ``npmi``; ``weight`` = ``count`` for Gephi's layouts)."""
+    network = nx.Graph(group=group)
+    for row in nodes[nodes["group"] == group].itertuples(index=False):
+        network.add_node(
+            row.entity, label=row.label, mentions=int(row.mentions), units=int(row.units)
+        )
+    for row in pairs[pairs["group"] == group].itertuples(index=False):
+        network.add_edge(
+            row.source,
+            row.target,
+            count=int(row.count),
+            weight=int(row.count),
+            npmi=round(float(row.npmi), 6),
+        )
+    return network
+
+
+def top_subgraph(network: nx.Graph, top_n: int = 25, min_count: int = 1) -> nx.Graph:
+    """The ``top_n`` most mentioned entities and the edges among them with at least
+    ``min_count`` shared units (for a legible figure; the files keep the whole graph)."""
+    ranked = sorted(network.nodes, key=lambda n: (-network.nodes[n].get("mentions", 0), n))
+    sub = network.subgraph(ranked[:top_n]).copy()
+    sub.remove_edges_from([(a, b) for a, b, c in sub.edges(data="count") if c < min_count])
+    return sub
+
+
+def write_graph(network: nx.Graph, name: str, output_dir: str | os.PathLike[str]) -> list[Path]:
+    """Write ``<output_dir>/networks/<name>.graphml`` and ``.gexf`` (Gephi opens either)."""
+    folder = paths.resolve_path(output_dir) / "networks"
+    folder.mkdir(parents=True, exist_ok=True)
+    graphml, gexf = folder / f"{name}.graphml", folder / f"{name}.gexf"
+    nx.write_graphml(network, graphml)
+    nx.write_gexf(network, gexf)
+    _strip_gexf_date(gexf)
+    return [graphml, gexf]
+
+
+def _strip_gexf_date(path: Path) -> None:
+    """networkx writes today's date into GEXF's ``lastmodifieddate``: drop it, so the same graph
+    gives the same bytes."""
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(r' lastmodifieddate="[^"]*"', "", text), encoding="utf-8")
+
+
+def _npmi(together: int, a: int, b: int, n: int) -> float:
+    if n <= 0 or together <= 0:
+        return float("nan")
+    p_ab, p_a, p_b = together / n, a / n, b / n
+    if p_ab >= 1:
+        return 1.0
+    return math.log(p_ab / (p_a * p_b)) / -math.log(p_ab)
+
+
+def _paragraph_starts(text: str) -> list[int]:
+    return [match.start() for match in re.finditer(r"[^\n]+", text) if match.group().strip()]
+
+
+def _all_units(documents: Sequence[Document], tables: Tables, unit: str) -> dict[str, int]:
+    """The number of units in each document."""
+    if unit == "document":
+        return {doc.id: 1 for doc in documents}
+    if unit == "sentence":
+        return {str(k): int(v) for k, v in tables.sentences.groupby("doc_id").size().items()}
+    return {doc.id: len(_paragraph_starts(doc.text)) for doc in documents}

@@ -163,3 +163,30 @@ def test_cli_commands(capsys):
     assert capsys.readouterr().out.splitlines()[1].startswith(f"all,{BRANDT},{OKAFOR},4,")
     assert main(["provenance", str(CORPUS), "--format", "jsonl"]) == 0
     assert json.loads(capsys.readouterr().out)["first_outlet"] == "Daily Post"
+
+
+def test_notebook_05_runs_on_a_corpus_without_dates(tmp_path, capsys):
+    """The whole notebook under ``analysis report run``: the trends say why they are empty, the
+    network and the provenance are still written."""
+    from test_report import _kernel_missing
+
+    if _kernel_missing():
+        pytest.skip(_kernel_missing())
+    corpus = tmp_path / "undated"
+    corpus.mkdir()
+    for path in sorted(CORPUS.glob("*.txt"))[:4]:
+        (corpus / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    notebook = Path(__file__).parents[1] / "notebooks" / "05_trends.ipynb"
+    outputs = tmp_path / "outputs"
+    argv = ["report", "run", str(notebook), "--outputs", str(outputs), "-r", "corpus", str(corpus)]
+    assert main(argv) == 0, capsys.readouterr().err
+    executed = json.loads((outputs / "05_trends.ipynb").read_text(encoding="utf-8"))
+    printed = "".join(
+        "".join(output.get("text", ""))
+        for cell in executed["cells"]
+        for output in cell.get("outputs", [])
+    )
+    assert "No document has a date" in printed
+    assert pd.read_csv(outputs / "tables" / "trends_mentions.csv").empty
+    assert not pd.read_csv(outputs / "tables" / "cooccurrence_pairs.csv").empty
+    assert nx.read_graphml(outputs / "networks" / "cooccurrence.graphml").number_of_nodes() > 0

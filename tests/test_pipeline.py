@@ -165,8 +165,10 @@ def test_bad_engine_options_are_one_line_errors(corpus, tmp_path, options, messa
         (0, 1, []),
         (3, 1, [3]),
         (600, 1, [200, 200, 200]),
-        (10, 2, [2, 2, 1, 1, 1, 1, 1, 1]),
-        (300, 2, [38, 38, 38, 38, 37, 37, 37, 37]),
+        (10, 2, [1, 2, 1, 1, 1, 2, 1, 1]),
+        (300, 2, [38, 37, 38, 37, 38, 37, 38, 37]),
+        (84, 2, [11, 10, 11, 10, 11, 10, 11, 10]),  # PolNeAR dev: no longer one partition
+        (84, 32, [1] * 84),
     ],
 )
 def test_partitions_are_even_and_several_per_worker(n, workers, sizes):
@@ -174,6 +176,32 @@ def test_partitions_are_even_and_several_per_worker(n, workers, sizes):
     parts = engine.partition(items, workers=workers)
     assert [len(p) for p in parts] == sizes
     assert [item for part in parts for item in part] == items
+
+
+def _words(part):
+    return sum(len(text.split()) for _, text in part)
+
+
+@pytest.mark.parametrize("workers", [1, 2, 3, 7, 32])
+def test_partitions_balance_words_and_keep_to_the_caps(workers):
+    # Uneven lengths (5 to 1,200 words), one document over the word cap.
+    lengths = [5 + (k * 7919) % 1200 for k in range(150)] + [5000]
+    items = [(str(k), " ".join(["w"] * n)) for k, n in enumerate(lengths)]
+    parts = engine.partition(items, workers=workers, max_documents=40, max_words=4000)
+    assert [item for part in parts for item in part] == items
+    assert len(parts) >= workers * engine.PARTITIONS_PER_WORKER
+    assert [len(part) for part in parts if _words(part) > 4000] == [1]  # the long one, alone
+    assert all(len(part) <= 40 for part in parts)
+    # Cut by words, not documents (an even split by documents is off by 3,900 words or more).
+    shared = [_words(part) for part in parts if len(part) > 1]
+    assert max(shared) - min(shared) <= 2 * max(lengths[:-1])
+
+
+@pytest.mark.parametrize("workers", [2, 3, 5, 32])
+def test_a_small_corpus_spreads_over_every_worker(workers):
+    for n in (workers, workers + 1, 3 * workers):
+        items = [(str(k), " ".join(["w"] * (1 + k % 4))) for k in range(n)]
+        assert len(engine.partition(items, workers=workers)) >= workers
 
 
 @pytest.mark.parametrize(

@@ -23,7 +23,9 @@ Engines:
         folder must be on a file system every worker and the client can reach.
 
 Both split the documents to analyse with one rule (:func:`partition`), given their workers: the
-local processes, or the worker threads the Dask scheduler reports when the run starts.
+local processes, or the worker threads the Dask scheduler reports when the run starts. A worker
+lost mid-run (Dask gives its tasks to the others) costs the partition it was writing, not a
+document: partitions are published whole, once, and a run removes what its killed workers left.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ import math
 import multiprocessing
 import os
 import time
+import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import NamedTuple
@@ -50,7 +53,17 @@ from analysis.errors import AnalysisError
 from analysis.parsing import ParseCache, check_length, load_model, parse
 from analysis.pipeline.analyser import Analyser
 from analysis.pipeline.settings import Settings
-from analysis.pipeline.store import PartitionWriter, Tables, index, read, root
+from analysis.pipeline.store import (
+    PartitionWriter,
+    Tables,
+    index,
+    partition_path,
+    published,
+    read,
+    remove_staging,
+    root,
+    stored_words,
+)
 from analysis.schema import DEFAULT_BATCH_SIZE, TABLE_COLUMNS
 
 ENGINES = ("local", "dask")
@@ -122,9 +135,14 @@ def analyse_partition(
     batch_size: int,
     batch_words: int = DEFAULT_BATCH_WORDS,
     parses: str | None = None,
+    run: str = "run",
 ) -> PartitionResult:
     """Parse (or read the parses of) and analyse one partition and write its tables; runs
-    wherever the engine sends it.
+    wherever the engine sends it, and again elsewhere if Dask loses the worker running it.
+
+    A partition already published (an earlier attempt finished it and was lost before it could
+    say so, or another run wrote it) is not analysed again: its counts are read from it, with
+    nothing parsed.
 
     Args:
         items: ``(text hash, text)`` pairs.
@@ -134,12 +152,17 @@ def analyse_partition(
         batch_words: most words per batch (see :func:`batches`).
         parses: the parse cache folder of the model (:class:`analysis.parsing.ParseCache`);
             None parses every text and caches nothing.
+        run: the run's tag, in the partition's temporary name (see
+            :func:`analysis.pipeline.store.remove_staging`).
     """
+    done = partition_path(Path(folder), [key for key, _ in items])
+    if published(done):
+        return PartitionResult(len(items), 0, stored_words(done))
     nlp = load_model(settings.model)
     analyser = _analyser(settings)
     cache = ParseCache(parses) if parses is not None else None
     words = parsed = 0
-    with PartitionWriter(Path(folder)) as writer:
+    with PartitionWriter(Path(folder), run) as writer:
         for batch in batches(items, batch_size, batch_words):
             rows: dict[str, list[tuple]] = {name: [] for name in TABLE_COLUMNS}
             texts = dict(batch)
@@ -304,6 +327,7 @@ def analyse(
     for document in documents:
         if len(document.text) > 100_000:
             check_length(document, load_model(settings.model))
+    run = uuid.uuid4().hex[:8]
     # A partial, not keywords: Dask's Client.map has a batch_size of its own.
     task = functools.partial(
         analyse_partition,
@@ -312,11 +336,13 @@ def analyse(
         batch_size=batch_size,
         batch_words=batch_words,
         parses=str(ParseCache.of(settings.model, cache_dir).folder) if cache_parses else None,
+        run=run,
     )
     runner = _dask if engine == "dask" else _local
     with runner(n_process, scheduler) as (workers, run_tasks):
         parts = partition(todo, workers=workers)
         results = run_tasks(task, parts, progress)
+    remove_staging(Path(folder), run)  # what workers killed mid-partition left
     return Run(
         len(documents),
         sum(r.documents for r in results),
@@ -404,7 +430,8 @@ def _dask(n_process: int, scheduler: str | None) -> Iterator[tuple[int, RunTasks
 
 
 def _run_futures(client, task, parts, progress):
-    """Run the partitions as futures."""
+    """Run the partitions as futures: the scheduler gives a lost worker's tasks to the others
+    (a task is redone from the start; a partition it had published is not written again)."""
     from dask.distributed import as_completed
 
     futures = client.map(task, parts, pure=False)

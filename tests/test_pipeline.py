@@ -52,10 +52,12 @@ def test_local_processes_and_dask_give_identical_tables(
     # Other batches (a few words each, so most documents are parsed alone): the same tables.
     small = engine.load(corpus, cache_dir=tmp_path / "small", batch_size=3, batch_words=200)
     assert_same_tables(tables, small)
-    # Each engine wrote its own partitions; nothing was left half-written.
+    # Each engine wrote its own partitions, as many for two processes as for two Dask workers
+    # (one rule); nothing was left half-written.
     for folder in ("local-two", "dask"):
         parts = list(store.root(Settings(), tmp_path / folder).iterdir())
-        assert parts and all((p / store.SUCCESS).is_file() for p in parts)
+        assert len(parts) == 2 * engine.PARTITIONS_PER_WORKER
+        assert all((p / store.SUCCESS).is_file() for p in parts)
 
 
 def test_a_code_change_reanalyses_from_the_cached_parse(

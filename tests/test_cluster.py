@@ -20,6 +20,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from analysis.corpus import load_corpus, text_hash
+from analysis.errors import AnalysisError
 from analysis.pipeline import Settings, engine, store
 from analysis.pipeline.cluster import ProcessCluster
 
@@ -160,3 +161,10 @@ def test_an_interrupted_client_resumes_with_what_is_not_stored(
     assert n == len(documents) and cached >= stored and analysed + cached == n
     assert set(_stored(folder)) == {text_hash(d.text) for d in documents}
     assert_same_tables(local_tables, store.read(documents, Settings(), cache_dir=tmp_path))
+
+
+def test_a_scheduler_without_workers_is_a_one_line_error(tmp_path, monkeypatch):
+    monkeypatch.setattr(engine, "WORKER_TIMEOUT", 1.0)
+    with ProcessCluster(workers=0) as empty, pytest.raises(AnalysisError, match="has no worker"):
+        engine.analyse(load_corpus(), engine="dask", scheduler=empty.address, cache_dir=tmp_path)
+    assert not store.root(Settings(), tmp_path).exists()

@@ -94,7 +94,8 @@ class ProcessCluster:
                 *("--nworkers", "1", "--nthreads", "1", "--no-dashboard"),
                 *("--name", f"worker-{number}", "--local-directory", str(self.folder)),
             )
-        self.wait_for_workers(self.workers)
+        if self.workers:
+            self.wait_for_workers(self.workers)
 
     def log(self, name: str) -> str:
         """The last lines a process wrote (``scheduler`` or ``worker-N``)."""

@@ -108,12 +108,13 @@ def test_a_worker_killed_mid_partition_loses_and_duplicates_nothing(
         # Then a partition started after that one was published, so it has all its work ahead:
         # kill -9 the worker process writing it (not its nanny, which starts a new worker
         # process; the scheduler gives the lost task to a worker again).
+        workers = set(cluster.worker_pids().values())  # asked before, to kill at once below
         before = set(store.staging_folders(folder))
         staging = _wait_for(
             lambda: sorted(set(store.staging_folders(folder)) - before), run, "a new partition"
         )[0]
         pid = int(staging.name.split("-")[2])
-        assert pid in cluster.worker_pids().values()
+        assert pid in workers
         os.kill(pid, signal.SIGKILL)
         with contextlib.suppress(psutil.NoSuchProcess):
             psutil.Process(pid).wait(timeout=30)

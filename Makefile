@@ -95,10 +95,14 @@ $(REPORT_CONFIG):
 
 # Not part of `make test`: takes minutes. Extra text folders make the corpus less repetitive, e.g.
 # make bench BENCH_FOLDERS=../shared/data/polnear/train/text BENCH_ARGS="--memory 100000,1000000"
+# The Dask row (BENCH_ARGS="--dask-workers 0" to skip it) runs a scheduler and two workers on this
+# machine. The local and Dask engines on the PolNeAR dev texts, each text once:
+# make bench BENCH_WORDS=0 BENCH_FOLDERS=../shared/data/polnear/dev/text \
+#   BENCH_ARGS="--no-seeds --processes 2 --repeats 7"
 BENCH_WORDS ?= 200000
 BENCH_FOLDERS ?=
 BENCH_ARGS ?=
-bench: $(STAMP) ## Time `analysis annotate` against raw nlp.pipe (BENCH_WORDS, BENCH_FOLDERS, BENCH_ARGS)
+bench: $(STAMP) ## Time `analysis annotate` (local and Dask engines) against raw nlp.pipe (BENCH_WORDS, BENCH_FOLDERS, BENCH_ARGS)
 	$(BIN)/python scripts/bench.py --words $(BENCH_WORDS) --model '$(MODEL)' $(BENCH_ARGS) $(BENCH_FOLDERS)
 
 # The browser test is left to `make test-browser`: it needs Chromium and a finished `make report`.

@@ -15,7 +15,14 @@ count, in one run, alternating and ``--repeats`` times:
   edit of the analysis code (the code digest in the tables' key replaced): every table is computed
   again from the cached parses, nothing is parsed;
 * corpus pass (one process): :func:`analysis.identity.resolve_corpus` and the renaming of
-  speakers and targets on the tables just written, as every read of the tables runs it.
+  speakers and targets on the tables just written, as every read of the tables runs it;
+* dask (``--dask-workers N``, default 2; 0 for none): the annotate pass with ``engine="dask"``
+  on a cluster of separate processes on this machine, ``dask scheduler`` and N single-threaded
+  ``dask worker`` processes (:class:`analysis.pipeline.cluster.ProcessCluster`), started once
+  for the whole run and warmed up by an untimed pass on a few documents (the workers import the
+  package and load the model, as the local engine's forked workers inherit both from this
+  process); its tables are compared with those of the local engine with N processes, and its
+  speed given as a ratio to that engine's, per repeat and median.
 
 It prints words per second of each (words: tokens that are neither punctuation nor space), the
 median ratio annotate / raw, and the speed-up of N processes over one. With ``--memory`` it also
@@ -25,11 +32,14 @@ resident memory of each whole process tree (sampled every 0.1 s). ``--profile FI
 pyinstrument profile of one single-process annotate pass. Nothing here asserts anything about time.
 
     .venv/bin/python scripts/bench.py --words 200000 ../shared/data/polnear/train/text
+    .venv/bin/python scripts/bench.py --words 0 --no-seeds --processes 2 --repeats 5 \
+        ../shared/data/polnear/dev/text      # the dev texts once each: local against dask
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import platform
 import statistics
 import subprocess
@@ -39,23 +49,27 @@ import threading
 import time
 import warnings
 from pathlib import Path
+from typing import NamedTuple
 
 import psutil
 
 from analysis.corpus import Document, load_corpus
 from analysis.identity import rename_speakers, rename_targets, renames, resolve_corpus
 from analysis.parsing import load_model
-from analysis.pipeline import DEFAULT_BATCH_WORDS, Settings, engine, settings
+from analysis.pipeline import DEFAULT_BATCH_WORDS, Settings, Tables, engine, settings, store
+from analysis.pipeline.cluster import ProcessCluster
 from analysis.schema import DEFAULT_BATCH_SIZE, DEFAULT_MODEL
 
 
-def build_corpus(folders: list[str], words: int) -> list[Document]:
+def build_corpus(folders: list[str], words: int, *, seeds: bool = True) -> list[Document]:
     """At least ``words`` words (whitespace-separated) of distinct texts from the seeds and
-    ``folders``."""
+    ``folders``; ``words`` 0: each text once."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # PolNeAR files have no metadata.csv
-        pool = load_corpus() + [d for folder in folders for d in load_corpus(folder)]
-    return grown_corpus(pool, words)
+        pool = (load_corpus() if seeds else []) + [
+            d for folder in folders for d in load_corpus(folder)
+        ]
+    return grown_corpus(pool, words) if words else pool
 
 
 def raw_pass(texts: list[str], model: str, batch_size: int, n_process: int) -> float:
@@ -66,13 +80,23 @@ def raw_pass(texts: list[str], model: str, batch_size: int, n_process: int) -> f
     return time.perf_counter() - start
 
 
-def annotate_pass(corpus, options, batches, n_process) -> tuple[float, int, float | None, float]:
-    """A cold pass into an empty cache and, with one process, a pass after a code change and the
-    corpus pass on the tables.
+class Pass(NamedTuple):
+    """One annotate pass: the cold pass's seconds and words; with one local process, the
+    re-analysis seconds and the corpus pass's seconds; with ``tables``, the tables it wrote."""
 
-    ``batches``: (most documents, most words) per batch. Returns the cold pass's seconds and
-    words, the re-analysis seconds and the corpus pass's seconds (None and 0.0 with several
-    processes).
+    seconds: float
+    words: int
+    again: float | None = None
+    corpus_seconds: float = 0.0
+    tables: Tables | None = None
+
+
+def annotate_pass(corpus, options, batches, n_process, *, scheduler=None, keep=False) -> Pass:
+    """A cold pass into an empty cache (with the Dask engine when ``scheduler`` is given) and,
+    with one local process, a pass after a code change and the corpus pass on the tables.
+
+    ``batches``: (most documents, most words) per batch; ``keep``: read the tables back
+    (untimed) into :attr:`Pass.tables`, to compare engines.
     """
 
     def timed() -> tuple[float, int, int]:
@@ -80,17 +104,20 @@ def annotate_pass(corpus, options, batches, n_process) -> tuple[float, int, floa
         run = engine.analyse(
             corpus,
             options,
+            engine="dask" if scheduler else "local",
             n_process=n_process,
             batch_size=batches[0],
             batch_words=batches[1],
+            scheduler=scheduler,
             cache_dir=cache,
         )
         return time.perf_counter() - start, run.words, run.parsed
 
     with tempfile.TemporaryDirectory(prefix="bench-store-") as cache:
         seconds, words, _ = timed()
-        if n_process > 1:
-            return seconds, words, None, 0.0
+        if n_process > 1 or scheduler:
+            written = store.read(corpus, options, cache_dir=cache) if keep else None
+            return Pass(seconds, words, tables=written)
         tables = engine.load(corpus, options, cache_dir=cache, corpus_pass=False)
         start = time.perf_counter()
         resolved = resolve_corpus(tables.entity_mentions, tables.texts)
@@ -105,7 +132,15 @@ def annotate_pass(corpus, options, batches, n_process) -> tuple[float, int, floa
         finally:
             settings.code_digest = digest  # type: ignore[assignment]
         assert parsed == 0, "a code change parsed again"
-        return seconds, words, again, corpus_seconds
+        return Pass(seconds, words, again, corpus_seconds)
+
+
+def same_tables(a: Tables, b: Tables) -> bool:
+    """Whether every table and text of ``a`` equals that of ``b``."""
+    return all(
+        left == right if isinstance(left, dict) else left.equals(right)
+        for left, right in zip(a, b, strict=True)
+    )
 
 
 def peak_tree_rss(command: list[str]) -> tuple[float, float]:
@@ -225,6 +260,77 @@ def print_fraction(what: str, seconds: list[float], against: tuple[str, str, lis
     )
 
 
+class DaskTimings(NamedTuple):
+    """The Dask row: seconds per repeat, and whether each pass's tables were the local
+    engine's."""
+
+    seconds: list[float]
+    identical: list[bool]
+
+
+def start_cluster(stack: contextlib.ExitStack, workers: int) -> str | None:
+    """Start ``workers`` Dask workers and their scheduler (stopped when ``stack`` closes); the
+    scheduler's address, or None for no workers."""
+    return stack.enter_context(ProcessCluster(workers)).address if workers else None
+
+
+def run_passes(corpus, options, batches, processes, args, scheduler):
+    """Every pass, ``args.repeats`` times, the order rotated from one repeat to the next so that a
+    drift in machine load hits them alike; prints each repeat's seconds."""
+    texts = [d.text for d in corpus]
+    raw: dict[int, list[float]] = {n: [] for n in processes}
+    annotated: dict[int, list[float]] = {n: [] for n in processes}
+    dask = DaskTimings([], [])
+    reference: Tables | None = None  # the local engine's tables with args.dask_workers processes
+    reanalysed: list[float] = []
+    corpus_passes: list[float] = []
+    words = 0
+    if scheduler:  # warm up: every worker imports the package and loads the model, as the local
+        # engine's forked workers inherit them from this process
+        small = corpus[: engine.PARTITIONS_PER_WORKER * args.dask_workers]
+        annotate_pass(small, options, batches, args.dask_workers, scheduler=scheduler)
+    for repeat in range(args.repeats):
+        for n in processes:
+            passes = ["raw", "annotate"] + (
+                ["dask"] if scheduler and n == args.dask_workers else []
+            )
+            turn = repeat % len(passes)
+            for what in passes[turn:] + passes[:turn]:
+                if what == "raw":
+                    raw[n].append(raw_pass(texts, args.model, args.batch_size, n))
+                    continue
+                keep = bool(scheduler) and n == args.dask_workers
+                done = annotate_pass(
+                    corpus,
+                    options,
+                    batches,
+                    n,
+                    scheduler=scheduler if what == "dask" else None,
+                    keep=keep and (what == "dask" or reference is None),
+                )
+                words = done.words
+                if what == "dask":
+                    dask.seconds.append(done.seconds)
+                    assert reference is not None and done.tables is not None
+                    dask.identical.append(same_tables(reference, done.tables))
+                    continue
+                annotated[n].append(done.seconds)
+                if reference is None:
+                    reference = done.tables
+                if done.again is not None:
+                    reanalysed.append(done.again)
+                    corpus_passes.append(done.corpus_seconds)
+            extra = (
+                f", dask {dask.seconds[-1]:.1f} s" if n == args.dask_workers and scheduler else ""
+            )
+            print(
+                f"  repeat {repeat + 1}, {n} process(es): raw {raw[n][-1]:.1f} s, "
+                f"annotate {annotated[n][-1]:.1f} s{extra}",
+                flush=True,
+            )
+    return raw, annotated, dask, reanalysed, corpus_passes, words
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folders", nargs="*", help="extra folders of .txt files")
@@ -235,6 +341,14 @@ def main() -> None:
         "--batch-words", type=int, default=DEFAULT_BATCH_WORDS, help="annotate only"
     )
     parser.add_argument("--processes", default="1,2", help="process counts, comma-separated")
+    parser.add_argument(
+        "--dask-workers",
+        type=int,
+        default=2,
+        help="workers of the Dask row (one of --processes, whose local row it is compared with); "
+        "0: no Dask row",
+    )
+    parser.add_argument("--no-seeds", action="store_true", help="only the texts of the folders")
     parser.add_argument("--model", default=DEFAULT_MODEL)
     parser.add_argument(
         "--memory",
@@ -252,9 +366,10 @@ def main() -> None:
     if args.raw_folder:
         raw_folder_pass(args.raw_folder, args.model, args.batch_size, processes[0])
         return
+    if args.dask_workers and args.dask_workers not in processes:
+        parser.error(f"--dask-workers {args.dask_workers} is not one of --processes")
     batches = (args.batch_size, args.batch_words)
-    corpus = build_corpus(args.folders, args.words)
-    texts = [d.text for d in corpus]
+    corpus = build_corpus(args.folders, args.words, seeds=not args.no_seeds)
     options = Settings(model=args.model)
     nlp = load_model(args.model)
     print(
@@ -266,31 +381,10 @@ def main() -> None:
         f"batches: raw {args.batch_size} documents, annotate at most {args.batch_size} documents "
         f"and {args.batch_words:,} words; {args.repeats} repeats, alternating"
     )
-    raw: dict[int, list[float]] = {n: [] for n in processes}
-    annotated: dict[int, list[float]] = {n: [] for n in processes}
-    reanalysed: list[float] = []
-    corpus_passes: list[float] = []
-    words = 0
-    for repeat in range(args.repeats):
-        for n in processes:
-            # Alternate which goes first, so a drift in machine load hits both alike.
-            order = ["raw", "annotate"] if repeat % 2 == 0 else ["annotate", "raw"]
-            for what in order:
-                if what == "raw":
-                    raw[n].append(raw_pass(texts, args.model, args.batch_size, n))
-                else:
-                    seconds, words, again, corpus_seconds = annotate_pass(
-                        corpus, options, batches, n
-                    )
-                    annotated[n].append(seconds)
-                    if again is not None:
-                        reanalysed.append(again)
-                        corpus_passes.append(corpus_seconds)
-            print(
-                f"  repeat {repeat + 1}, {n} process(es): raw {raw[n][-1]:.1f} s, "
-                f"annotate {annotated[n][-1]:.1f} s",
-                flush=True,
-            )
+    with contextlib.ExitStack() as stack:
+        scheduler = start_cluster(stack, args.dask_workers)
+        timings = run_passes(corpus, options, batches, processes, args, scheduler)
+    raw, annotated, dask, reanalysed, corpus_passes, words = timings
     print(f"\ncorpus: {len(corpus):,} documents, {words:,} words")
     print(
         f"{'processes':>9}  {'raw words/s':>12}  {'annotate words/s':>16}  "
@@ -304,10 +398,25 @@ def main() -> None:
             f"{n:>9}  {words / raw_median:>12,.0f}  {words / annotate_median:>16,.0f}  "
             f"{statistics.median(ratios):>12.3f}  {base / annotate_median:>7.2f}x"
         )
+    if dask.seconds:
+        n = args.dask_workers
+        print(
+            f"{'dask ' + str(n):>9}  {'':>12}  {words / statistics.median(dask.seconds):>16,.0f}"
+            f"  {'':>12}  {base / statistics.median(dask.seconds):>7.2f}x"
+        )
     print(
         "(annotate/raw: median over repeats of raw seconds / annotate seconds; speed-up: "
         f"annotate throughput over annotate with {processes[0]} process)"
     )
+    if dask.seconds:
+        n = args.dask_workers
+        ratios = [a / d for a, d in zip(annotated[n], dask.seconds, strict=True)]
+        print(
+            f"dask ({n} workers) / local ({n} processes), words/s: "
+            f"{statistics.median(annotated[n]) / statistics.median(dask.seconds):.3f} "
+            f"(medians; per repeat {', '.join(f'{r:.3f}' for r in ratios)}); tables identical "
+            f"to the local engine's in {sum(dask.identical)} of {len(dask.identical)} passes"
+        )
     if reanalysed:
         print_fraction(
             "re-analysis after a code change (1 process, parses cached)",

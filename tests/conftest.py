@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+import pandas as pd
 import pytest
 
 from analysis import paths
@@ -37,3 +38,17 @@ def analyse(cache_dir) -> Analyse:
 def seed_tables(analyse) -> Tables:
     """The seed corpus's tables."""
     return analyse(load_corpus(paths.SEEDS_DIR))
+
+
+@pytest.fixture(scope="session")
+def assert_same_tables() -> Callable[[Tables, Tables], None]:
+    """``assert_same_tables(a, b)``: every table of ``a`` equals that of ``b``, and the texts."""
+
+    def check(a: Tables, b: Tables) -> None:
+        for name, left, right in zip(a._fields, a, b, strict=True):
+            if isinstance(left, dict):
+                assert left == right, name
+            else:
+                pd.testing.assert_frame_equal(left, right, obj=name)
+
+    return check

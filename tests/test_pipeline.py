@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.corpus import load_corpus
+from analysis.corpus import load_corpus, text_hash
 from analysis.errors import AnalysisError
 from analysis.parsing import ParseCache
 from analysis.pipeline import Settings, engine, settings, store
@@ -31,14 +31,6 @@ def local_one(corpus, tmp_path_factory):
     return engine.load(corpus, cache_dir=cache), cache
 
 
-def _assert_same(a: store.Tables, b: store.Tables) -> None:
-    for name, left, right in zip(a._fields, a, b, strict=True):
-        if isinstance(left, dict):
-            assert left == right, name
-        else:
-            pd.testing.assert_frame_equal(left, right, obj=name)
-
-
 def test_every_table_has_rows_and_its_columns(local_one):
     tables, _ = local_one
     for name, columns in TABLE_COLUMNS.items():
@@ -49,22 +41,28 @@ def test_every_table_has_rows_and_its_columns(local_one):
     assert tables.documents["n_words"].sum() == len(tables.words)
 
 
-def test_local_processes_and_dask_give_identical_tables(corpus, local_one, tmp_path):
+def test_local_processes_and_dask_give_identical_tables(
+    corpus, local_one, tmp_path, assert_same_tables
+):
     tables, _ = local_one
     two = engine.load(corpus, cache_dir=tmp_path / "local-two", n_process=2)
-    _assert_same(tables, two)
+    assert_same_tables(tables, two)
     dask = engine.load(corpus, cache_dir=tmp_path / "dask", engine="dask", n_process=2)
-    _assert_same(tables, dask)
+    assert_same_tables(tables, dask)
     # Other batches (a few words each, so most documents are parsed alone): the same tables.
     small = engine.load(corpus, cache_dir=tmp_path / "small", batch_size=3, batch_words=200)
-    _assert_same(tables, small)
-    # Each engine wrote its own partitions; nothing was left half-written.
+    assert_same_tables(tables, small)
+    # Each engine wrote its own partitions, as many for two processes as for two Dask workers
+    # (one rule); nothing was left half-written.
     for folder in ("local-two", "dask"):
         parts = list(store.root(Settings(), tmp_path / folder).iterdir())
-        assert parts and all((p / store.SUCCESS).is_file() for p in parts)
+        assert len(parts) == 2 * engine.PARTITIONS_PER_WORKER
+        assert all((p / store.SUCCESS).is_file() for p in parts)
 
 
-def test_a_code_change_reanalyses_from_the_cached_parse(corpus, local_one, monkeypatch):
+def test_a_code_change_reanalyses_from_the_cached_parse(
+    corpus, local_one, monkeypatch, assert_same_tables
+):
     tables, cache = local_one
     before = store.root(Settings(), cache)
     monkeypatch.setattr(settings, "code_digest", lambda: "edited analysis code")
@@ -72,15 +70,17 @@ def test_a_code_change_reanalyses_from_the_cached_parse(corpus, local_one, monke
     run = engine.analyse(corpus, cache_dir=cache)
     # Every table computed again, no text parsed again: the parses came from the parse cache.
     assert (run.analysed, run.parsed, run.cached) == (len(corpus), 0, 0)
-    _assert_same(tables, store.read(corpus, Settings(), cache_dir=cache))
+    assert_same_tables(tables, store.read(corpus, Settings(), cache_dir=cache))
 
 
-def test_parsing_without_the_parse_cache_gives_the_same_tables(corpus, local_one, tmp_path):
+def test_parsing_without_the_parse_cache_gives_the_same_tables(
+    corpus, local_one, tmp_path, assert_same_tables
+):
     tables, _ = local_one
     run = engine.analyse(corpus, cache_dir=tmp_path, cache_parses=False)
     assert run.parsed == run.analysed == len(corpus)
     assert not (tmp_path / "parses").exists()
-    _assert_same(tables, store.read(corpus, Settings(), cache_dir=tmp_path))
+    assert_same_tables(tables, store.read(corpus, Settings(), cache_dir=tmp_path))
 
 
 def test_the_first_run_fills_the_parse_cache(corpus, local_one):
@@ -119,6 +119,55 @@ def test_a_run_resumes_after_an_interruption(corpus, tmp_path):
     assert (second.analysed, second.cached) == (len(corpus) - 4, 4)
     third = engine.analyse(corpus, cache_dir=tmp_path)
     assert (third.analysed, third.cached, third.partitions) == (0, len(corpus), 0)
+
+
+def _items(documents):
+    return [(text_hash(d.text), d.text) for d in documents]
+
+
+def test_a_text_in_two_partitions_is_read_once(corpus, local_one, tmp_path, assert_same_tables):
+    # What a run resumed while tasks of an interrupted one still ran can leave: partitions that
+    # overlap. Whichever of the two the index names for a shared text, the other partition is
+    # read too (for its own texts), and must not give the shared ones again.
+    tables, cache = local_one
+    folder = store.root(Settings(), tmp_path)
+    parses = str(ParseCache.of(Settings().model, cache).folder)
+    for part in (corpus[:6], corpus[4:]):
+        engine.analyse_partition(_items(part), Settings(), str(folder), 64, parses=parses)
+    assert len(list(folder.glob("part-*"))) == 2
+    assert_same_tables(tables, store.read(corpus, Settings(), cache_dir=tmp_path))
+
+
+def test_a_partition_is_published_once(corpus, local_one, tmp_path):
+    _, cache = local_one
+    folder = store.root(Settings(), tmp_path)
+    parses = str(ParseCache.of(Settings().model, cache).folder)
+    items = _items(corpus[:3])
+    first = engine.analyse_partition(items, Settings(), str(folder), 64, parses=parses)
+    (part,) = folder.iterdir()
+    assert part == store.partition_path(folder, [key for key, _ in reversed(items)])
+    written = (part / "documents.parquet").stat().st_mtime_ns
+    # Dask runs a task again when the worker that ran it is lost before it reported back: the
+    # partition is there, so nothing is analysed (without the parse cache it would parse) or
+    # written again; the counts are the same.
+    again = engine.analyse_partition(items[::-1], Settings(), str(folder), 64, parses=None)
+    assert again == (3, 0, first.words)
+    assert list(folder.iterdir()) == [part]
+    assert (part / "documents.parquet").stat().st_mtime_ns == written
+    # Two attempts finishing together: the second one's rename fails and its copy is dropped.
+    with store.PartitionWriter(folder, "late") as late:
+        rows = {name: [] for name in TABLE_COLUMNS}
+        late.write(rows | {"documents": [(key, 1, 1) for key, _ in items]})
+    assert late.path == part and list(folder.iterdir()) == [part]
+    assert (part / "documents.parquet").stat().st_mtime_ns == written
+
+
+def test_a_run_removes_only_what_its_own_workers_left(tmp_path):
+    for name in (".part-a1-101-x.tmp", ".part-a1-102-y.tmp", ".part-b2-101-z.tmp"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "documents.parquet").write_text("half")
+    assert store.remove_staging(tmp_path, "a1") == 2
+    assert [p.name for p in tmp_path.iterdir()] == [".part-b2-101-z.tmp"]
 
 
 def test_the_store_is_keyed_by_text_not_by_id(corpus, local_one):
@@ -165,8 +214,10 @@ def test_bad_engine_options_are_one_line_errors(corpus, tmp_path, options, messa
         (0, 1, []),
         (3, 1, [3]),
         (600, 1, [200, 200, 200]),
-        (10, 2, [2, 2, 1, 1, 1, 1, 1, 1]),
-        (300, 2, [38, 38, 38, 38, 37, 37, 37, 37]),
+        (10, 2, [1, 2, 1, 1, 1, 2, 1, 1]),
+        (300, 2, [38, 37, 38, 37, 38, 37, 38, 37]),
+        (84, 2, [11, 10, 11, 10, 11, 10, 11, 10]),  # PolNeAR dev: no longer one partition
+        (84, 32, [1] * 84),
     ],
 )
 def test_partitions_are_even_and_several_per_worker(n, workers, sizes):
@@ -174,6 +225,32 @@ def test_partitions_are_even_and_several_per_worker(n, workers, sizes):
     parts = engine.partition(items, workers=workers)
     assert [len(p) for p in parts] == sizes
     assert [item for part in parts for item in part] == items
+
+
+def _words(part):
+    return sum(len(text.split()) for _, text in part)
+
+
+@pytest.mark.parametrize("workers", [1, 2, 3, 7, 32])
+def test_partitions_balance_words_and_keep_to_the_caps(workers):
+    # Uneven lengths (5 to 1,200 words), one document over the word cap.
+    lengths = [5 + (k * 7919) % 1200 for k in range(150)] + [5000]
+    items = [(str(k), " ".join(["w"] * n)) for k, n in enumerate(lengths)]
+    parts = engine.partition(items, workers=workers, max_documents=40, max_words=4000)
+    assert [item for part in parts for item in part] == items
+    assert len(parts) >= workers * engine.PARTITIONS_PER_WORKER
+    assert [len(part) for part in parts if _words(part) > 4000] == [1]  # the long one, alone
+    assert all(len(part) <= 40 for part in parts)
+    # Cut by words, not documents (an even split by documents is off by 3,900 words or more).
+    shared = [_words(part) for part in parts if len(part) > 1]
+    assert max(shared) - min(shared) <= 2 * max(lengths[:-1])
+
+
+@pytest.mark.parametrize("workers", [2, 3, 5, 32])
+def test_a_small_corpus_spreads_over_every_worker(workers):
+    for n in (workers, workers + 1, 3 * workers):
+        items = [(str(k), " ".join(["w"] * (1 + k % 4))) for k in range(n)]
+        assert len(engine.partition(items, workers=workers)) >= workers
 
 
 @pytest.mark.parametrize(

@@ -66,6 +66,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except BrokenPipeError:  # e.g. `analysis entities | head`
         return 0
+    except KeyboardInterrupt:  # Ctrl-C: what was stored is kept (`annotate` resumes from it)
+        print("interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

@@ -21,15 +21,26 @@ Engines:
         or, without one, a ``LocalCluster`` of ``n_process`` single-threaded worker processes.
         On a real cluster every worker needs this package and the model installed, and the cache
         folder must be on a file system every worker and the client can reach.
+
+Both split the documents to analyse with one rule (:func:`partition`), given their workers: the
+local processes, or the worker threads the Dask scheduler reports when the run starts. A worker
+lost mid-run (Dask gives its tasks to the others) costs the partition it was writing, not a
+document: partitions are published whole, once, and a run removes what its killed workers left.
 """
 
 from __future__ import annotations
 
+import bisect
+import concurrent.futures
+import contextlib
 import ctypes
 import functools
+import itertools
 import math
+import multiprocessing
 import os
 import time
+import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import NamedTuple
@@ -42,15 +53,28 @@ from analysis.errors import AnalysisError
 from analysis.parsing import ParseCache, check_length, load_model, parse
 from analysis.pipeline.analyser import Analyser
 from analysis.pipeline.settings import Settings
-from analysis.pipeline.store import PartitionWriter, Tables, index, read, root
+from analysis.pipeline.store import (
+    PartitionWriter,
+    Tables,
+    index,
+    partition_path,
+    published,
+    read,
+    remove_staging,
+    root,
+    stored_words,
+)
 from analysis.schema import DEFAULT_BATCH_SIZE, TABLE_COLUMNS
 
 ENGINES = ("local", "dask")
 #: Most words in one ``nlp.pipe`` batch (:func:`batches`).
 DEFAULT_BATCH_WORDS = 10_000
-#: Largest partition, in documents; smaller ones are made so that every worker gets several.
-PARTITION_SIZE = 256
-_PARTITIONS_PER_WORKER = 4
+#: Most documents and words in one partition (the unit of work a worker takes, holds the texts of
+#: and redoes if it is lost); smaller ones are made so that every worker gets several.
+PARTITION_DOCUMENTS = 256
+PARTITION_WORDS = 200_000
+#: Partitions per worker when there are several workers.
+PARTITIONS_PER_WORKER = 4
 
 
 class Run(NamedTuple):
@@ -63,7 +87,7 @@ class Run(NamedTuple):
         parsed: texts parsed in this run; the other texts analysed read their parse from the
             parse cache.
         words: words in the texts analysed in this run.
-        partitions: partitions written in this run.
+        partitions: partitions this run split its documents into (see :func:`partition`).
         seconds: wall-clock time of the run.
     """
 
@@ -111,9 +135,14 @@ def analyse_partition(
     batch_size: int,
     batch_words: int = DEFAULT_BATCH_WORDS,
     parses: str | None = None,
+    run: str = "run",
 ) -> PartitionResult:
     """Parse (or read the parses of) and analyse one partition and write its tables; runs
-    wherever the engine sends it.
+    wherever the engine sends it, and again elsewhere if Dask loses the worker running it.
+
+    A partition already published (an earlier attempt finished it and was lost before it could
+    say so, or another run wrote it) is not analysed again: its counts are read from it, with
+    nothing parsed.
 
     Args:
         items: ``(text hash, text)`` pairs.
@@ -123,12 +152,17 @@ def analyse_partition(
         batch_words: most words per batch (see :func:`batches`).
         parses: the parse cache folder of the model (:class:`analysis.parsing.ParseCache`);
             None parses every text and caches nothing.
+        run: the run's tag, in the partition's temporary name (see
+            :func:`analysis.pipeline.store.remove_staging`).
     """
+    done = partition_path(Path(folder), [key for key, _ in items])
+    if published(done):
+        return PartitionResult(len(items), 0, stored_words(done))
     nlp = load_model(settings.model)
     analyser = _analyser(settings)
     cache = ParseCache(parses) if parses is not None else None
     words = parsed = 0
-    with PartitionWriter(Path(folder)) as writer:
+    with PartitionWriter(Path(folder), run) as writer:
         for batch in batches(items, batch_size, batch_words):
             rows: dict[str, list[tuple]] = {name: [] for name in TABLE_COLUMNS}
             texts = dict(batch)
@@ -166,22 +200,57 @@ def _release_memory() -> None:
         trim(0)
 
 
-def partition(items: Sequence[tuple[str, str]], *, workers: int = 1) -> list[list[tuple[str, str]]]:
-    """Split ``items`` into even partitions of at most :data:`PARTITION_SIZE` and, for several
-    workers, at least a few per worker so that the workers finish together."""
+def partition(
+    items: Sequence[tuple[str, str]],
+    *,
+    workers: int = 1,
+    max_documents: int = PARTITION_DOCUMENTS,
+    max_words: int = PARTITION_WORDS,
+) -> list[list[tuple[str, str]]]:
+    """Split ``items`` into contiguous partitions of about equal words, in order.
+
+    The number of partitions is the largest of: what :data:`PARTITION_DOCUMENTS` documents and
+    :data:`PARTITION_WORDS` words a partition allow, and, for several workers,
+    :data:`PARTITIONS_PER_WORKER` per worker, so that a small corpus still spreads over every
+    worker and the workers finish together (one worker needs no splitting beyond the caps: fuller
+    batches). A partition over a cap after the split (many short documents, or uneven lengths)
+    is halved until none is; a document longer than ``max_words`` is a partition of its own.
+    Both engines use this rule, with the workers they have (local processes, or the threads the
+    Dask scheduler reports).
+    """
     if not items:
         return []
-    count = math.ceil(len(items) / PARTITION_SIZE)
-    if workers > 1:  # one process needs no splitting beyond the size limit: fuller batches
-        count = max(count, workers * _PARTITIONS_PER_WORKER)
-    count = min(count, len(items))
-    size, extra = divmod(len(items), count)
-    parts, start = [], 0
-    for k in range(count):
-        end = start + size + (k < extra)
-        parts.append(list(items[start:end]))
-        start = end
-    return parts
+    cumulative = list(itertools.accumulate((len(text.split()) for _, text in items), initial=0))
+    count = max(math.ceil(len(items) / max_documents), math.ceil(cumulative[-1] / max_words))
+    if workers > 1:
+        count = max(count, workers * PARTITIONS_PER_WORKER)
+    todo = _even_words(cumulative, 0, len(items), min(count, len(items)))
+    ranges: list[tuple[int, int]] = []
+    while todo:
+        start, end = todo.pop(0)
+        over = end - start > max_documents or cumulative[end] - cumulative[start] > max_words
+        if over and end - start > 1:
+            todo[:0] = _even_words(cumulative, start, end, 2)
+        else:
+            ranges.append((start, end))
+    return [list(items[start:end]) for start, end in ranges]
+
+
+def _even_words(cumulative: list[int], start: int, end: int, count: int) -> list[tuple[int, int]]:
+    """``count`` non-empty contiguous ranges of ``[start, end)`` of about equal words
+    (``cumulative[i]``: the words before item ``i``): each cut at the item boundary nearest to
+    its share of the words."""
+    bounds = [start]
+    words = cumulative[end] - cumulative[start]
+    for k in range(1, count):
+        goal = cumulative[start] + words * k / count
+        low, high = bounds[-1] + 1, end - (count - k)  # leave an item for every later range
+        cut = min(bisect.bisect_left(cumulative, goal, low, high + 1), high)
+        if cut > low and goal - cumulative[cut - 1] < cumulative[cut] - goal:
+            cut -= 1
+        bounds.append(cut)
+    bounds.append(end)
+    return list(itertools.pairwise(bounds))
 
 
 def pending(
@@ -258,8 +327,7 @@ def analyse(
     for document in documents:
         if len(document.text) > 100_000:
             check_length(document, load_model(settings.model))
-    workers = n_process if (engine == "dask" or n_process > 1) else 1
-    parts = partition(todo, workers=workers)
+    run = uuid.uuid4().hex[:8]
     # A partial, not keywords: Dask's Client.map has a batch_size of its own.
     task = functools.partial(
         analyse_partition,
@@ -268,11 +336,13 @@ def analyse(
         batch_size=batch_size,
         batch_words=batch_words,
         parses=str(ParseCache.of(settings.model, cache_dir).folder) if cache_parses else None,
+        run=run,
     )
-    if engine == "dask":
-        results = _run_dask(task, parts, n_process, scheduler, progress)
-    else:
-        results = _run_local(task, parts, n_process, progress)
+    runner = _dask if engine == "dask" else _local
+    with runner(n_process, scheduler) as (workers, run_tasks):
+        parts = partition(todo, workers=workers)
+        results = run_tasks(task, parts, progress)
+    remove_staging(Path(folder), run)  # what workers killed mid-partition left
     return Run(
         len(documents),
         sum(r.documents for r in results),
@@ -284,50 +354,91 @@ def analyse(
     )
 
 
-def _run_local(task, parts, n_process, progress):
-    if n_process == 1:
-        results = []
-        for part in parts:
-            results.append(task(part))
-            if progress:
-                progress(results[-1].documents)
-        return results
-    import concurrent.futures
-    import multiprocessing
+Task = Callable[[list[tuple[str, str]]], PartitionResult]
+#: ``run_tasks(task, parts, progress)``: the results of ``task`` on every partition, in order.
+RunTasks = Callable[
+    [Task, list[list[tuple[str, str]]], Callable[[int], None] | None], list[PartitionResult]
+]
 
+
+@contextlib.contextmanager
+def _local(n_process: int, scheduler: str | None = None) -> Iterator[tuple[int, RunTasks]]:
+    """This process (one) or a pool of ``n_process`` processes: the workers and how to run."""
+    if n_process == 1:
+        yield 1, _run_here
+        return
     # fork where there is one, as spaCy's own nlp.pipe(n_process=...) does: workers start at
     # once, and a script without an ``if __name__ == "__main__"`` guard still works.
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     with concurrent.futures.ProcessPoolExecutor(n_process, mp_context=context) as pool:
-        futures = [pool.submit(task, part) for part in parts]
-        for future in concurrent.futures.as_completed(futures):
-            if progress:
-                progress(future.result().documents)
-        return [future.result() for future in futures]
+        yield n_process, functools.partial(_run_pool, pool)
 
 
-def _run_dask(task, parts, n_process, scheduler, progress):
-    from dask.distributed import Client, LocalCluster, as_completed
+def _run_here(task, parts, progress):
+    results = []
+    for part in parts:
+        results.append(task(part))
+        if progress:
+            progress(results[-1].documents)
+    return results
 
-    cluster = None
-    if scheduler:
-        client = Client(scheduler)
-    else:
-        cluster = LocalCluster(
-            n_workers=n_process, threads_per_worker=1, processes=True, dashboard_address=None
-        )
-        client = Client(cluster)
-    try:
-        futures = client.map(task, parts, pure=False)
-        for future in as_completed(futures):
-            if progress:
-                progress(future.result().documents)
-        return client.gather(futures)
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
+
+def _run_pool(pool, task, parts, progress):
+    futures = [pool.submit(task, part) for part in parts]
+    for future in concurrent.futures.as_completed(futures):
+        if progress:
+            progress(future.result().documents)
+    return [future.result() for future in futures]
+
+
+#: How long a run waits for the scheduler to have a worker.
+WORKER_TIMEOUT = 60.0
+
+
+@contextlib.contextmanager
+def _dask(n_process: int, scheduler: str | None) -> Iterator[tuple[int, RunTasks]]:
+    """A client of the scheduler at ``scheduler`` or of a ``LocalCluster`` of ``n_process``
+    workers; the workers are the threads the scheduler reports (one per single-threaded
+    worker), once it has one."""
+    from dask.distributed import Client, LocalCluster
+
+    with contextlib.ExitStack() as stack:
+        if scheduler:
+            try:
+                client = stack.enter_context(Client(scheduler))
+            except OSError as error:
+                raise AnalysisError(f"no Dask scheduler at {scheduler}: {error}") from None
+        else:
+            cluster = stack.enter_context(
+                LocalCluster(
+                    n_workers=n_process,
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=None,
+                )
+            )
+            client = stack.enter_context(Client(cluster))
+        try:
+            client.wait_for_workers(1, timeout=WORKER_TIMEOUT)
+        except TimeoutError:
+            raise AnalysisError(
+                f"the Dask scheduler {client.scheduler.address} has no worker after "
+                f"{WORKER_TIMEOUT:.0f} s"
+            ) from None
+        yield sum(client.nthreads().values()), functools.partial(_run_futures, client)
+
+
+def _run_futures(client, task, parts, progress):
+    """Run the partitions as futures: the scheduler gives a lost worker's tasks to the others
+    (a task is redone from the start; a partition it had published is not written again)."""
+    from dask.distributed import as_completed
+
+    futures = client.map(task, parts, pure=False)
+    for future in as_completed(futures):
+        if progress:
+            progress(future.result().documents)
+    return client.gather(futures)
 
 
 def load(

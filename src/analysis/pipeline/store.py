@@ -9,11 +9,15 @@ partition writes one Parquet file per table into a folder of its own::
                                             ...
                                             _SUCCESS
 
-A partition folder is written under a temporary name and renamed when complete, so an interrupted
-run leaves only whole partitions behind and the next run analyses what is missing. Rows are keyed
-by text hash, not document id: :func:`read` maps them back to the ids of the corpus at hand, in
-corpus order, so notebooks and commands read the same tables whatever engine or number of
-processes wrote them.
+A partition folder is written under a temporary name (``.part-<run>-<pid>-<nonce>.tmp``) and
+renamed when complete, to a name derived from its text hashes, so an interrupted run leaves only
+whole partitions behind and the next run analyses what is missing; a partition is published once
+(a second attempt at the same documents finds it, or fails to rename over it and discards its
+copy). Rows are keyed by text hash, not document id: :func:`read` maps them back to the ids of the
+corpus at hand, in corpus order, so notebooks and commands read the same tables whatever engine or
+number of processes wrote them. Should two partitions hold the same text (a run resumed while
+tasks of an interrupted one still ran), :func:`index` names one of them and :func:`read` takes the
+text's rows from that one only.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from typing import Any, NamedTuple
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from analysis import paths
@@ -67,6 +72,39 @@ def root(settings: Settings, cache_dir: str | os.PathLike[str] | None = None) ->
     return base / "tables" / settings.key()
 
 
+def partition_path(folder: Path, hashes: Iterable[str]) -> Path:
+    """Where the partition of these text hashes is published: the name depends on the set of
+    hashes only, so every attempt at the same documents aims at the same folder."""
+    return folder / ("part-" + text_hash("\n".join(sorted(set(hashes))))[:20])
+
+
+def published(part: Path) -> bool:
+    """Whether the partition folder ``part`` is complete."""
+    return (part / SUCCESS).is_file()
+
+
+def stored_words(part: Path) -> int:
+    """The words of the documents of a published partition."""
+    words = pq.read_table(part / "documents.parquet", columns=["n_words"])[0]
+    return int(pc.sum(words).as_py() or 0)
+
+
+def staging_folders(folder: Path, run: str = "*") -> list[Path]:
+    """Partitions being written, or left half-written by a process that died, by the run
+    ``run`` (default any): ``.part-<run>-<pid>-<nonce>.tmp``."""
+    return sorted(folder.glob(f".part-{run}-*.tmp"))
+
+
+def remove_staging(folder: Path, run: str) -> int:
+    """Delete what the run ``run`` left half-written (a worker killed mid-partition, whose
+    partition another worker then wrote whole); call it once every task of the run is done.
+    Returns how many folders it deleted."""
+    leftovers = staging_folders(folder, run)
+    for leftover in leftovers:
+        shutil.rmtree(leftover, ignore_errors=True)
+    return len(leftovers)
+
+
 # --- writing ----------------------------------------------------------------------------------
 
 
@@ -86,13 +124,19 @@ class PartitionWriter:
     one batch of rows at a time whatever the size of the partition; :meth:`close` makes the
     partition visible under a name derived from its text hashes, atomically.
 
-    Use it as a context manager: on an error the half-written partition is deleted.
+    Use it as a context manager: on an error the half-written partition is deleted (a process
+    killed outright leaves it: see :func:`remove_staging`).
+
+    Args:
+        folder: the store folder (:func:`root`).
+        run: a tag of the run, in the temporary name, so that the run can remove what its killed
+            workers left (:func:`remove_staging`).
     """
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, run: str = "run"):
         self.folder = folder
         folder.mkdir(parents=True, exist_ok=True)
-        self.staging = folder / f".part-{uuid.uuid4().hex[:12]}.tmp"
+        self.staging = folder / f".part-{run}-{os.getpid()}-{uuid.uuid4().hex[:12]}.tmp"
         self.staging.mkdir()
         self.writers = {
             name: pq.ParquetWriter(self.staging / f"{name}.parquet", schema)
@@ -113,9 +157,9 @@ class PartitionWriter:
         for writer in self.writers.values():
             writer.close()
         (self.staging / SUCCESS).write_text("")
-        final = self.folder / ("part-" + text_hash("\n".join(sorted(set(self.hashes))))[:20])
+        final = partition_path(self.folder, self.hashes)
         try:
-            os.rename(self.staging, final)
+            os.rename(self.staging, final)  # fails onto a folder that is there and not empty
         except OSError:  # the same documents were completed meanwhile: keep that partition
             shutil.rmtree(self.staging, ignore_errors=True)
         self.path = final
@@ -142,7 +186,7 @@ def index(folder: Path) -> dict[str, Path]:
     if not folder.is_dir():
         return found
     for part in sorted(folder.glob("part-*")):
-        if not (part / SUCCESS).is_file():
+        if not published(part):
             continue
         hashes = pq.read_table(part / "documents.parquet", columns=["doc_id"]).column(0)
         for value in hashes.to_pylist():
@@ -190,13 +234,18 @@ class Tables(NamedTuple):
 
 def _read_table(name: str, parts: Sequence[Path], ids: pd.DataFrame) -> pd.DataFrame:
     """One table over ``parts``, its text hashes replaced by the ids in ``ids`` (``doc_id,
-    _hash, _order``), rows in corpus order and, within a document, in stored order."""
+    _hash, _part, _order``: each text's rows come from ``parts[_part]`` only), rows in corpus
+    order and, within a document, in stored order."""
     columns = TABLE_COLUMNS[name]
-    arrow = [pq.read_table(part / f"{name}.parquet", schema=SCHEMAS[name]) for part in parts]
-    table = pa.concat_tables(arrow) if arrow else SCHEMAS[name].empty_table()
+    arrow = []
+    for number, part in enumerate(parts):
+        table = pq.read_table(part / f"{name}.parquet", schema=SCHEMAS[name])
+        arrow.append(table.append_column("_part", pa.array([number] * len(table), pa.int64())))
+    schema = SCHEMAS[name].append(pa.field("_part", pa.int64()))
+    table = pa.concat_tables(arrow) if arrow else schema.empty_table()
     frame = table.to_pandas().rename(columns={"doc_id": "_hash"})
     frame["_row"] = range(len(frame))
-    frame = frame.merge(ids, on="_hash", how="inner", sort=False)
+    frame = frame.merge(ids, on=["_hash", "_part"], how="inner", sort=False)
     frame = frame.sort_values(["_order", "_row"], kind="stable").reset_index(drop=True)
     for column in _SPANS[name]:
         frame[column] = [json.loads(value) for value in frame[column]]
@@ -232,10 +281,16 @@ def read(
     missing = [d.id for d, h in zip(documents, hashes, strict=True) if h not in found]
     if missing:
         raise KeyError(f"{len(missing)} documents not analysed yet, e.g. {missing[0]!r}")
-    ids = pd.DataFrame(
-        {"doc_id": [d.id for d in documents], "_hash": hashes, "_order": range(len(documents))}
-    )
     parts = sorted({found[h] for h in hashes})
+    number = {part: k for k, part in enumerate(parts)}
+    ids = pd.DataFrame(
+        {
+            "doc_id": [d.id for d in documents],
+            "_hash": hashes,
+            "_part": [number[found[h]] for h in hashes],
+            "_order": range(len(documents)),
+        }
+    )
     wanted = {"documents", *(only or TABLE_COLUMNS)}
     if corpus_pass and wanted & {"attributions", "mention_sentiment"}:
         wanted.add("entity_mentions")  # the pass renames speakers and targets by their mentions

@@ -100,6 +100,14 @@ def test_run_all_cells_in_lab(lab, tmp_path):
         page.click("text=Run All Cells", timeout=10_000)
         page.wait_for_selector("text=Python (analysis) | Busy", timeout=30_000)
         page.wait_for_selector("text=Python (analysis) | Idle", timeout=300_000)
+        # The kernel is briefly idle between cells: wait for the last cell's execution count.
+        page.wait_for_function(
+            """() => {
+                const prompts = document.querySelectorAll(".jp-CodeCell .jp-InputArea-prompt");
+                return prompts.length && /\\[\\d+\\]/.test(prompts[prompts.length - 1].textContent);
+            }""",
+            timeout=300_000,
+        )
         last_prompt = page.locator(".jp-CodeCell .jp-InputArea-prompt").last.inner_text()
         errors = page.locator(
             "[data-mime-type='application/vnd.jupyter.stderr'], "

@@ -181,18 +181,29 @@ def write_graph(network: nx.Graph, name: str, output_dir: str | os.PathLike[str]
     """Write ``<output_dir>/networks/<name>.graphml`` and ``.gexf`` (Gephi opens either)."""
     folder = paths.resolve_path(output_dir) / "networks"
     folder.mkdir(parents=True, exist_ok=True)
-    graphml, gexf = folder / f"{name}.graphml", folder / f"{name}.gexf"
-    nx.write_graphml(network, graphml)
-    nx.write_gexf(network, gexf)
-    _strip_gexf_date(gexf)
-    return [graphml, gexf]
+    written = [folder / f"{name}.graphml", folder / f"{name}.gexf"]
+    for path in written:
+        save_graph(network, path)
+    return written
 
 
-def _strip_gexf_date(path: Path) -> None:
-    """networkx writes today's date into GEXF's ``lastmodifieddate``: drop it, so the same graph
-    gives the same bytes."""
-    text = path.read_text(encoding="utf-8")
-    path.write_text(re.sub(r' lastmodifieddate="[^"]*"', "", text), encoding="utf-8")
+def save_graph(
+    network: nx.Graph, path: str | os.PathLike[str], format: str | None = None
+) -> Path:
+    """Write the graph as ``graphml`` or ``gexf`` (default: by the file's suffix). The GEXF has
+    no ``lastmodifieddate`` (networkx writes today's date), so the same graph gives the same
+    bytes."""
+    path = Path(path)
+    format = format or path.suffix.lower().lstrip(".")
+    if format == "gexf":
+        nx.write_gexf(network, path)
+        text = path.read_text(encoding="utf-8")
+        path.write_text(re.sub(r' lastmodifieddate="[^"]*"', "", text), encoding="utf-8")
+    elif format == "graphml":
+        nx.write_graphml(network, path)
+    else:
+        raise ValueError(f"{path}: the format must be graphml or gexf, not {format!r}")
+    return path
 
 
 def _npmi(together: int, a: int, b: int, n: int) -> float:

@@ -10,8 +10,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-import networkx as nx
-
 import analysis.cli.options as options
 from analysis import network, trends
 
@@ -39,9 +37,8 @@ def run(args: argparse.Namespace) -> int:
     )
     group = args.group or (nodes["group"].iloc[0] if len(nodes) else trends.ALL)
     graph = network.graph(pairs, nodes, group)
-    if args.graphml:
-        nx.write_graphml(graph, args.graphml)
-    if args.gexf:
-        nx.write_gexf(graph, args.gexf)
+    for path, format in ((args.graphml, "graphml"), (args.gexf, "gexf")):
+        if path:
+            network.save_graph(graph, path, format)
     options.write_table(nodes if args.nodes else pairs, args.format)
     return 0

@@ -91,3 +91,21 @@ def test_panels_print_one_stable_line_without_a_frontend(seed_tables):
     bundle = panel._repr_mimebundle_()
     assert bundle["text/plain"] == "Entities: controls for JupyterLab (entity, top_n)"
     assert "application/vnd.jupyter.widget-view+json" in bundle
+
+
+def test_trends_panel_follows_one_entity(analyse):
+    from analysis import network
+
+    documents = load_corpus(Path(__file__).parent / "data" / "trends_corpus")
+    tables = analyse(documents)
+    pairs, _nodes = network.cooccurrence(documents, tables)
+    panel = widgets.trends_panel(documents, tables, pairs, by="outlet")
+    assert panel.controls["entity"].value == "Alice Moreno"
+    panel.controls["entity"].value = "Tom Okafor"
+    assert "4 mentions of Tom Okafor" in panel.note.value
+    assert "Lena Brandt" in panel.table.value  # the entity it is always named with
+    first = bytes(panel.figure.value)
+    panel.controls["split"].value = True  # one panel per outlet
+    assert bytes(panel.figure.value) != first
+    panel.controls["freq"].value = "week"
+    assert bytes(panel.figure.value).startswith(PNG)

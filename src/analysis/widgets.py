@@ -20,7 +20,7 @@ import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from analysis import compare, plots, render
+from analysis import compare, plots, render, trends
 from analysis.corpus import Document
 from analysis.pipeline import Tables
 
@@ -37,7 +37,7 @@ class Panel(widgets.VBox):
     def __init__(
         self,
         title: str,
-        controls: Mapping[str, widgets.ValueWidget],
+        controls: Mapping[str, widgets.ValueWidget | widgets.Checkbox],
         draw: Callable[..., tuple[str, pd.DataFrame | str | None, Any]],
     ) -> None:
         self.title = title
@@ -220,6 +220,46 @@ def comparison_panel(
                 "measure", [m for m in compare.MEASURES if m != "groups"] + ["groups"]
             ),
             "top_n": _slider("top_n", top_n),
+        },
+        draw,
+    )
+
+
+def trends_panel(
+    documents: Sequence[Document],
+    tables: Tables,
+    pairs: pd.DataFrame,
+    *,
+    by: str | None = None,
+    freq: str = "month",
+    min_documents: int = 3,
+) -> Panel:
+    """Notebook 05: one entity over time (mentions per 1,000 words by ``freq``, per group when
+    ``by`` is given), with the entities it appears with most (``pairs`` from
+    :func:`analysis.network.cooccurrence`) below. The corpus needs dates."""
+    names = list(tables.name_mentions()["entity"].value_counts().head(MAX_OPTIONS).index)
+
+    def draw(entity: str, freq: str, split: bool) -> tuple[str, pd.DataFrame, Any]:
+        table = trends.entity_trends(
+            documents, tables, freq=freq, by=by if split else None, entities=[entity],
+            min_documents=min_documents,
+        )  # fmt: skip
+        figure = plots.trend_chart(table, title=f"{entity}: mentions per 1,000 words, by {freq}")
+        linked = pairs[(pairs["source"] == entity) | (pairs["target"] == entity)]
+        linked = linked.assign(
+            with_=linked["source"].where(linked["target"] == entity, linked["target"])
+        ).rename(columns={"with_": "with"})[["with", "count", "npmi"]]
+        note = f"{int(table['mentions'].sum())} mentions of {_escape(entity)}; " + _shown(
+            linked, "entities named with it"
+        )
+        return note, linked, figure
+
+    return Panel(
+        "Trends",
+        {
+            "entity": _dropdown("entity", names),
+            "freq": _dropdown("freq", [freq, *(f for f in trends.FREQUENCIES if f != freq)]),
+            "split": widgets.Checkbox(value=False, description=f"by {by}", disabled=by is None),
         },
         draw,
     )

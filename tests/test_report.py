@@ -576,15 +576,20 @@ def test_verify_leaves_matching_outputs_alone(tmp_path):
 
 
 def test_verify_makes_every_notebook_run_again_when_a_file_was_written_over(tmp_path, capsys):
-    _published(tmp_path, {"01_a.ipynb": b"{}", "02_b.ipynb": b"{}", "figures/a.png": b"png"})
+    files = {"01_a.ipynb": b"{}", "02_b.ipynb": b"{}", "figures/a.png": b"png"}
+    _published(tmp_path, {**files, "figures/b.png": b"png", "explorer.html": b"<html>"})
     (tmp_path / "figures" / "a.png").write_bytes(b"a chart with 5 bars")
+    (tmp_path / "explorer.html").write_bytes(b"<html>edited by hand")
     assert main(["report", "verify", "--outputs", str(tmp_path)]) == 0
-    assert "1 published file(s) differ from the manifest (first: figures/a.png)" in (
+    assert "2 published file(s) differ from the manifest (first: explorer.html)" in (
         capsys.readouterr().out
     )
     assert not (tmp_path / "manifest.json").exists()
     assert not (tmp_path / "01_a.ipynb").exists() and not (tmp_path / "02_b.ipynb").exists()
-    assert (tmp_path / "figures" / "a.png").is_file()  # republished by the next run
+    # What differs goes, so that its rule runs again even if its inputs are older.
+    assert not (tmp_path / "figures" / "a.png").exists()
+    assert not (tmp_path / "explorer.html").exists()
+    assert (tmp_path / "figures" / "b.png").is_file()  # unchanged: republished by the next run
     assert report.verify_outputs(tmp_path) == []  # no manifest: nothing to check
 
 

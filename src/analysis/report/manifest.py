@@ -99,8 +99,9 @@ def write_manifest(
 
 def verify_outputs(outputs_dir: str | os.PathLike[str] = OUTPUTS_DIR) -> list[str]:
     """Check every file ``<outputs_dir>/manifest.json`` lists against its checksum; where one
-    is missing or differs (a notebook run by hand wrote over it, say), remove the manifest and
-    the executed notebooks, so that ``make report`` runs them again and republishes everything.
+    is missing or differs (a notebook run by hand wrote over it, say), remove the manifest, the
+    executed notebooks and the files that differ, so that ``make report`` runs them again and
+    republishes everything.
 
     Returns:
         The listed files that are missing or differ (paths relative to the outputs folder);
@@ -117,9 +118,10 @@ def verify_outputs(outputs_dir: str | os.PathLike[str] = OUTPUTS_DIR) -> list[st
         if not (outputs / name).is_file() or _sha256(outputs / name) != checksum
     )
     if changed:
-        for name in listed:
-            if name.endswith(".ipynb"):
-                (outputs / name).unlink(missing_ok=True)
+        # The files that differ go too, so that what makes them (a notebook, the explorer page's
+        # rule in the Makefile) runs again even when its inputs are older than the file.
+        for name in {*changed, *(n for n in listed if n.endswith(".ipynb"))}:
+            (outputs / name).unlink(missing_ok=True)
         manifest_path.unlink()
     return changed
 

@@ -105,8 +105,9 @@ def add(commands: argparse._SubParsersAction) -> None:
         actions,
         "verify",
         "Check the files <outputs>/manifest.json lists against their checksums. If any is "
-        "missing or differs (a notebook run by hand wrote over it, say), remove the manifest and "
-        "the executed notebooks so that `make report` runs them again.",
+        "missing or differs (a notebook run by hand wrote over it, say), remove the manifest, "
+        "the executed notebooks and the files that differ, so that `make report` makes them "
+        "again.",
         help="check the published outputs against the manifest's checksums",
     )
     _add_outputs_option(verify)

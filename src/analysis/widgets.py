@@ -259,7 +259,9 @@ def trends_panel(
         {
             "entity": _dropdown("entity", names),
             "freq": _dropdown("freq", [freq, *(f for f in trends.FREQUENCIES if f != freq)]),
-            "split": widgets.Checkbox(value=False, description=f"by {by}", disabled=by is None),
+            "split": widgets.Checkbox(
+                value=False, description=f"by {by}" if by else "(no groups)", disabled=by is None
+            ),
         },
         draw,
     )

@@ -190,3 +190,18 @@ def test_notebook_05_runs_on_a_corpus_without_dates(tmp_path, capsys):
     assert pd.read_csv(outputs / "tables" / "trends_mentions.csv").empty
     assert not pd.read_csv(outputs / "tables" / "cooccurrence_pairs.csv").empty
     assert nx.read_graphml(outputs / "networks" / "cooccurrence.graphml").number_of_nodes() > 0
+
+
+def test_a_shared_phrase_does_not_chain_two_quotations():
+    texts = [
+        "I have served as the president of the united states of america for eight long years",
+        "No one has ever been more qualified to serve as president of the united states of america",
+        "to serve as president of the united states of america",  # matches both
+        "you would have to be insane",  # too short to match anything
+        "you would have to be a new yorker to understand him at all",
+    ]
+    words = [provenance.normalise(text).split() for text in texts]
+    centres = provenance._centres(words, provenance.THRESHOLD, provenance.MIN_WORDS)
+    assert centres[0] != centres[1]  # the two long quotations stay apart
+    assert centres[2] in (0, 1)  # the fragment joins one of them only
+    assert centres[3] == 3 and centres[4] == 4

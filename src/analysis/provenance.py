@@ -5,13 +5,16 @@ the same speaker.
 **Matching rule.** Quotations are the contents of direct and partial quotes. Each is normalised:
 lower case, curly and straight quote marks, apostrophes, punctuation and dashes removed, white
 space collapsed, and taken as a sequence of words. Two quotations are the same when the shorter has
-at least :data:`MIN_WORDS` words and at least :data:`THRESHOLD` (80%) of its words line up, in
+at least :data:`MIN_WORDS` (8) words and at least :data:`THRESHOLD` (80%) of its words line up, in
 order, with words of the longer one (the matching blocks of :class:`difflib.SequenceMatcher` over
 the two word sequences): a quotation trimmed at either end ("We will not raise taxes this year"
 inside "We will not raise taxes this year, whatever the pressure"), or with a word or two changed
 ("won't" for "will not"), still matches; two quotations that only share a common phrase do not.
-Matches are joined transitively (A = B and B = C put A, B and C together). Only pairs that share
-a three-word sequence are compared (an index of 3-grams proposes them), so the cost grows with the
+Groups are formed longest first: each quotation joins the group of the longest quotation it
+matches best, or starts one; groups never merge, so a short phrase that two different long
+quotations share cannot chain them together (joining matches transitively did exactly that on
+PolNeAR: one "quotation" of 33 documents and 33 speakers). Only quotations that share a
+three-word sequence are compared (an index of 3-grams proposes them), so the cost grows with the
 number of quotations that share words, not with the square of all quotations.
 """
 
@@ -28,15 +31,14 @@ import pandas as pd
 from analysis.corpus import Document
 from analysis.pipeline import Tables
 
-#: Quotations shorter than this (in words) are not matched: "very good" is not a quotation
-#: anyone can trace.
-MIN_WORDS = 5
+#: Quotations shorter than this (in words) are not matched: a short quotation ("you'd have to
+#: be insane", "I am going to be the nominee") shares most of its words with unrelated ones by
+#: chance; with a minimum of 5 words, two of three groups read by hand on PolNeAR train+dev
+#: held such chance matches.
+MIN_WORDS = 8
 #: The share of the shorter quotation's words that must line up with the longer one's.
 THRESHOLD = 0.8
 SHINGLE = 3
-#: A 3-gram in more quotations than this is too common to propose candidate pairs ("i don't
-#: think") and is left out of the index (not out of the comparison).
-MAX_POSTINGS = 200
 
 QUOTE_COLUMNS = [
     "quote_id",
@@ -130,30 +132,7 @@ def provenance(
     """
     quotes = quotations(documents, tables)
     words = [text.split() for text in quotes["normalised"]]
-    shingles = [_shingles(w) for w in words]
-    parent = list(range(len(quotes)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    postings: dict[tuple[str, ...], list[int]] = defaultdict(list)
-    for i, grams in enumerate(shingles):
-        if len(words[i]) >= min_words:
-            for gram in grams:
-                postings[gram].append(i)
-    candidates: set[tuple[int, int]] = set()
-    for members in postings.values():
-        if len(members) <= MAX_POSTINGS:
-            candidates.update(
-                (a, b) for k, a in enumerate(members) for b in members[k + 1 :] if a != b
-            )
-    for a, b in sorted(candidates):
-        if find(a) != find(b) and _same(words[a], words[b], threshold):
-            parent[find(b)] = find(a)
-    roots = [find(i) for i in range(len(quotes))]
+    roots = _centres(words, threshold, min_words)
     sizes = pd.Series(roots).value_counts()
     quotes["quote_id"] = [f"q{root}" if sizes[root] > 1 else "" for root in roots]
     carried = []
@@ -192,16 +171,47 @@ def provenance(
     return quotes, table.reset_index(drop=True)
 
 
+def _centres(words: list[list[str]], threshold: float, min_words: int) -> list[int]:
+    """The quotation each quotation is grouped under (its own index when it starts a group).
+
+    Longest first, each quotation joins the group whose first (longest) quotation it matches
+    best (the highest share of its words aligned, then the longer, then the earlier), or starts a
+    group of its own. Groups never merge: a short phrase common to two different long quotations
+    ("the President of the United States") joins one of them and does not chain them together.
+    """
+    order = sorted(range(len(words)), key=lambda i: (-len(words[i]), i))
+    centre = list(range(len(words)))
+    by_gram: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    for i in order:
+        if len(words[i]) < min_words:
+            continue
+        grams = _shingles(words[i])
+        candidates = {c for gram in grams for c in by_gram.get(gram, ())}
+        scored = [(_aligned(words[i], words[c]), len(words[c]), -c) for c in candidates]
+        best = max((score for score in scored if score[0] >= threshold), default=None)
+        if best is not None:
+            centre[i] = -best[2]
+        else:
+            for gram in grams:
+                by_gram[gram].append(i)
+    return centre
+
+
 def _shingles(words: list[str]) -> set[tuple[str, ...]]:
     if len(words) < SHINGLE:
         return {tuple(words)} if words else set()
     return {tuple(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)}
 
 
-def _same(a: list[str], b: list[str], threshold: float) -> bool:
-    """Whether ``threshold`` of the shorter word sequence lines up with the longer one."""
+def _aligned(a: list[str], b: list[str]) -> float:
+    """The share of the shorter word sequence that lines up, in order, with the longer one."""
     shorter, longer = (a, b) if len(a) <= len(b) else (b, a)
     if not shorter:
-        return False
+        return 0.0
     blocks = SequenceMatcher(None, shorter, longer, autojunk=False).get_matching_blocks()
-    return sum(block.size for block in blocks) / len(shorter) >= threshold
+    return sum(block.size for block in blocks) / len(shorter)
+
+
+def _same(a: list[str], b: list[str], threshold: float) -> bool:
+    """Whether ``threshold`` of the shorter word sequence lines up with the longer one."""
+    return _aligned(a, b) >= threshold

@@ -420,3 +420,23 @@ def test_cli_errors(args, message, capsys, cache_dir):
     assert main(["compare", str(CORPUS), *args, "--cache-dir", str(cache_dir)]) == 2
     err = capsys.readouterr().err
     assert message in err and len(err.strip().splitlines()) == 1
+
+
+def test_wide_tables_put_groups_side_by_side(by_outlet):
+    shares = compare_module.wide(by_outlet, "shares", top_n=3)
+    assert list(shares.columns) == [LEDGER, COURIER]
+    long = by_outlet.shares.set_index(["entity", "group"])["per_1000"]
+    for entity in shares.index:
+        for group in shares.columns:
+            expected = round(long.get((entity, group), 0.0), 3)
+            assert shares.loc[entity, group] == pytest.approx(expected)
+    assert shares.max(axis=1).is_monotonic_decreasing
+    words = compare_module.wide(by_outlet, "words", top_n=4)
+    assert list(words.index) == [1, 2, 3, 4] and list(words.columns) == [LEDGER, COURIER]
+    first = by_outlet.words[by_outlet.words["group"] == LEDGER].iloc[0]
+    assert words.loc[1, LEDGER] == f"{first['term']} ({first['z']:.1f})"
+    sentiment = compare_module.wide(by_outlet, "sentiment", top_n=2)
+    assert len(sentiment) == 2
+    assert all(cell == "" or cell.endswith(")") for cell in sentiment.to_numpy().ravel())
+    with pytest.raises(ValueError, match="no wide form"):
+        compare_module.wide(by_outlet, "kinds")

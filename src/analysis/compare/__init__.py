@@ -22,6 +22,7 @@ from analysis.compare.comparison import (
     compare_all,
     output_name,
     side_by_side,
+    wide,
 )
 from analysis.compare.groupings import (
     DATE_BUCKETS,
@@ -78,4 +79,5 @@ __all__ = [
     "sentiment_intervals",
     "word_voices",
     "side_by_side",
+    "wide",
 ]

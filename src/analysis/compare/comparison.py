@@ -219,6 +219,63 @@ def output_name(by: str) -> str:
     return re.sub(r"[^A-Za-z0-9_]+", "-", by).strip("-")
 
 
+def wide(comparison: Comparison, measure: str, top_n: int = 10) -> pd.DataFrame:
+    """One measure with a column per group, for reading groups side by side on one screen.
+
+    - ``shares``: the entities among any group's ``top_n`` by share, their mentions per 1,000
+      words in each group (sorted by the highest share);
+    - ``sentiment``: the ``top_n`` entities with most scored mentions, ``mean [low, high] (n)``
+      in each group;
+    - ``words``: each group's ``top_n`` distinctive terms, ``term (z)``, rank by rank;
+    - ``speakers``: the speakers among any group's ``top_n``, their share of the group's
+      attributions.
+
+    The long tables (:func:`side_by_side`, the CSV files) keep every row and column.
+    """
+    groups = list(comparison.groups["group"])
+    table = getattr(comparison, measure)
+    if table.empty:
+        return pd.DataFrame(columns=groups)
+    if measure in ("shares", "speakers"):
+        key, value = ("entity", "per_1000") if measure == "shares" else ("speaker", "share")
+        top = table.sort_values(value, ascending=False, kind="stable").groupby("group").head(top_n)
+        names = list(dict.fromkeys(top[key]))
+        pivot = table[table[key].isin(names)].pivot_table(
+            index=key, columns="group", values=value, aggfunc="first"
+        )
+        pivot = pivot.reindex(columns=[g for g in groups if g in pivot.columns]).fillna(0.0)
+        pivot = pivot.round(3)
+        order = pivot.max(axis=1).sort_values(ascending=False, kind="stable").index
+        return pivot.loc[order].rename_axis(columns=None)
+    if measure == "sentiment":
+        counts = table.groupby("entity")["mentions"].sum().sort_values(ascending=False)
+        names = list(counts.index[:top_n])
+        rows = table[table["entity"].isin(names)]
+        cells = rows.assign(
+            cell=[
+                f"{m:+.2f} [{lo:+.2f}, {hi:+.2f}] ({n})"
+                for m, lo, hi, n in zip(
+                    rows["mean"], rows["ci_low"], rows["ci_high"], rows["mentions"], strict=True
+                )
+            ]
+        ).pivot(index="entity", columns="group", values="cell")
+        cells = cells.reindex(index=names, columns=[g for g in groups if g in cells.columns])
+        return cells.fillna("").rename_axis(columns=None)
+    if measure == "words":
+        columns = {}
+        for group in groups:
+            part = table[table["group"] == group].head(top_n)
+            columns[group] = [
+                f"{t} ({z:.1f})" for t, z in zip(part["term"], part["z"], strict=True)
+            ]
+        length = max((len(v) for v in columns.values()), default=0)
+        return pd.DataFrame(
+            {g: v + [""] * (length - len(v)) for g, v in columns.items()},
+            index=pd.RangeIndex(1, length + 1, name="rank"),
+        )
+    raise ValueError(f"no wide form for {measure!r}: use shares, sentiment, words or speakers")
+
+
 def side_by_side(
     comparisons: Mapping[str, Comparison], measure: str, rows_per_group: int | None = None
 ) -> pd.DataFrame:

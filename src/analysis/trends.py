@@ -18,7 +18,13 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from analysis.compare import document_groups, parse_grouping, sentiment_intervals, word_voices
+from analysis.compare import (
+    SENTIMENT_COLUMNS,
+    document_groups,
+    parse_grouping,
+    sentiment_intervals,
+    word_voices,
+)
 from analysis.corpus import Document
 from analysis.errors import AnalysisError
 from analysis.pipeline import Tables
@@ -52,17 +58,8 @@ VOICE_TREND_COLUMNS = [
     "attributions",
     "few_documents",
 ]
-SENTIMENT_TREND_COLUMNS = [
-    "group",
-    "period",
-    "entity",
-    "mentions",
-    "mean",
-    "ci_low",
-    "ci_high",
-    "share_polar",
-    "few_mentions",
-]
+#: :data:`analysis.compare.SENTIMENT_COLUMNS` with the period after the group.
+SENTIMENT_TREND_COLUMNS = ["group", "period", *SENTIMENT_COLUMNS[1:], "few_mentions"]
 
 
 class Periods(NamedTuple):
@@ -174,7 +171,7 @@ def entity_trends(
     periods = document_periods(documents, freq, by=by)
     mentions = tables.name_mentions()
     if entities is None:
-        entities = list(mentions["entity"].value_counts().head(top_n).index)
+        entities = _most_mentioned(mentions, top_n)
     entities = list(entities)
     words = tables.words.groupby("doc_id").size()
     counts = (
@@ -290,7 +287,7 @@ def sentiment_trends(
     periods = document_periods(documents, freq, by=by)
     rows = tables.mention_sentiment
     if entities is None:
-        entities = list(tables.name_mentions()["entity"].value_counts().head(top_n).index)
+        entities = _most_mentioned(tables.name_mentions(), top_n)
     rows = rows[rows["entity"].isin(list(entities)) & rows["doc_id"].isin(periods.of)]
     if rows.empty:
         return pd.DataFrame(columns=SENTIMENT_TREND_COLUMNS)
@@ -309,6 +306,11 @@ def sentiment_trends(
         kind="stable",
     )
     return table[SENTIMENT_TREND_COLUMNS].reset_index(drop=True)
+
+
+def _most_mentioned(mentions: pd.DataFrame, top_n: int) -> list[str]:
+    """The ``top_n`` most mentioned canonical entities (ties in first-seen order)."""
+    return list(mentions["entity"].value_counts().head(top_n).index)
 
 
 def _cells(periods: Periods) -> list[tuple[str, str, list[str]]]:

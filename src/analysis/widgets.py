@@ -11,7 +11,6 @@ outputs do not change; every table and figure the notebooks publish is drawn by 
 
 from __future__ import annotations
 
-import html
 import io
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -23,6 +22,7 @@ import pandas as pd
 from analysis import compare, plots, render, trends
 from analysis.corpus import Document
 from analysis.pipeline import Tables
+from analysis.templating import escape_text
 
 #: Rows a panel's table shows at most (the notebooks write the full tables to CSV).
 MAX_ROWS = 50
@@ -50,7 +50,7 @@ class Panel(widgets.VBox):
             list(self.controls.values()), layout=widgets.Layout(flex_flow="row wrap")
         )
         super().__init__(
-            [widgets.HTML(f"<b>{_escape(title)}</b>"), bar, self.note, self.table, self.figure]
+            [widgets.HTML(f"<b>{escape_text(title)}</b>"), bar, self.note, self.table, self.figure]
         )
         for control in self.controls.values():
             control.observe(lambda _change: self.update(), names="value")
@@ -205,9 +205,10 @@ def comparison_panel(
             if chart and len(table)
             else None
         )
-        groups = cache[grouping].groups["group"].tolist()
+        groups = ", ".join(map(str, cache[grouping].groups["group"]))
+        count = len(cache[grouping].groups)
         return (
-            f"{len(groups)} groups by {_escape(grouping)}: {_escape(', '.join(map(str, groups)))}",
+            f"{count} groups by {escape_text(grouping)}: {escape_text(groups)}",
             shown,
             figure,
         )
@@ -249,7 +250,7 @@ def trends_panel(
         linked = linked.assign(
             with_=linked["source"].where(linked["target"] == entity, linked["target"])
         ).rename(columns={"with_": "with"})[["with", "count", "npmi"]]
-        note = f"{int(table['mentions'].sum())} mentions of {_escape(entity)}; " + _shown(
+        note = f"{int(table['mentions'].sum())} mentions of {escape_text(entity)}; " + _shown(
             linked, "entities named with it"
         )
         return note, linked, figure
@@ -282,7 +283,7 @@ def _slider(name: str, value: int) -> widgets.IntSlider:
 def _shown(table: pd.DataFrame, what: str) -> str:
     total = len(table)
     first = f"the first {MAX_ROWS} of " if total > MAX_ROWS else ""
-    return f"{first}{total} {_escape(what)}"
+    return f"{first}{total} {escape_text(what)}"
 
 
 def _table_html(table: pd.DataFrame) -> str:
@@ -295,7 +296,3 @@ def _png(figure: Any) -> bytes:
     figure.savefig(buffer, format="png", dpi=90, bbox_inches="tight")
     plt.close(figure)
     return buffer.getvalue()
-
-
-def _escape(text: str) -> str:
-    return html.escape(text, quote=True)

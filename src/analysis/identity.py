@@ -141,8 +141,14 @@ def _is_dotted(name: str) -> bool:
     return "." in name and letters.isalpha() and letters.isupper() and len(letters) <= 6
 
 
-def _words(name: str) -> list[str]:
-    return [w for w in re.split(r"[\s\-‐–]+", name) if w]
+@functools.lru_cache(maxsize=65536)
+def _words(name: str) -> tuple[str, ...]:
+    """The words of a name (split at spaces and hyphens); cached, since a corpus repeats its
+    names."""
+    return tuple(w for w in _NAME_SPLIT.split(name) if w)
+
+
+_NAME_SPLIT = re.compile(r"[\s\-‐–]+")
 
 
 def resolve_corpus(
@@ -236,11 +242,17 @@ def _unfold_fragments(table: pd.DataFrame) -> None:
     people = names[names["label"] == "PERSON"]["entity"].unique()
     surnames = {_words(n)[-1] for n in people if _is_full_name(n) and _words(n)[0] in given}
     documents = names.drop_duplicates(["doc_id", "entity"])["entity"].value_counts()
-    for (_, name), rows in names.groupby(["doc_id", "entity"], sort=False):
+    # Only names holding such a surname and no listed first name can be fragments.
+    short_of = {}
+    for name in documents.index:
         words = _words(name)
         short = next((w for w in words if w in surnames), None)
-        if short is None or any(w in given for w in words):
-            continue
+        if short is not None and not any(w in given for w in words):
+            short_of[name] = short
+    candidates = names[names["entity"].isin(short_of)]
+    for (_, name), rows in candidates.groupby(["doc_id", "entity"], sort=False):
+        words = _words(name)
+        short = short_of[name]
         prefixed = not words[0][:1].isupper()
         # A surname before other words ("Obama Speech") is no full name; after them it may be
         # one ("Ouisa Davis"), unless the model found it in a headline alone. An organisation's

@@ -18,9 +18,7 @@ import math
 import os
 import re
 from bisect import bisect_right
-from collections import Counter
 from collections.abc import Sequence
-from itertools import combinations
 from pathlib import Path
 
 import networkx as nx
@@ -113,37 +111,68 @@ def cooccurrence(
     mentions = mentions.assign(group=group.to_numpy()).dropna(subset=["group"])
     # Every unit of the group counts, also those that mention no entity.
     all_units = _all_units(documents, tables, unit)
-    pair_rows, node_rows = [], []
-    for name, part in mentions.groupby("group", sort=True):
-        docs = set(part["doc_id"])
-        n_units = sum(count for doc_id, count in all_units.items() if doc_id in docs)
-        members = part.drop_duplicates(["unit", "entity"]).groupby("unit")["entity"].agg(sorted)
-        single = Counter(entity for entities in members for entity in entities)
-        pairs = Counter(pair for entities in members for pair in combinations(entities, 2))
-        labels = part.groupby("entity")["label"].agg(lambda s: s.value_counts().index[0])
-        mention_counts = part["entity"].value_counts()
-        for entity, units in single.items():
-            node_rows.append((name, entity, labels[entity], int(mention_counts[entity]), units))
-        for (a, b), count in pairs.items():
-            if count >= min_count:
-                pair_rows.append(
-                    (
-                        name,
-                        a,
-                        b,
-                        count,
-                        _npmi(count, single[a], single[b], n_units),
-                        n_units,
-                        single[a],
-                        single[b],
-                    )
-                )
-    pairs_table = pd.DataFrame(pair_rows, columns=PAIR_COLUMNS).sort_values(
+    group_docs = mentions.drop_duplicates(["group", "doc_id"])
+    n_units = (
+        group_docs.assign(n=group_docs["doc_id"].map(all_units).fillna(0).astype("int64"))
+        .groupby("group")["n"]
+        .sum()
+    )
+    members = mentions.drop_duplicates(["group", "unit", "entity"])[["group", "unit", "entity"]]
+    single = members.groupby(["group", "entity"]).size().rename("units")
+    # The label each entity carries most often in the group (ties: the first seen).
+    labels = (
+        mentions.assign(_first=range(len(mentions)))
+        .groupby(["group", "entity", "label"], sort=False)
+        .agg(n=("_first", "size"), first=("_first", "min"))
+        .reset_index()
+        .sort_values(["n", "first"], ascending=[False, True], kind="stable")
+        .drop_duplicates(["group", "entity"])
+        .set_index(["group", "entity"])["label"]
+    )
+    nodes = single.reset_index().assign(
+        label=lambda t: [labels[key] for key in zip(t["group"], t["entity"], strict=True)],
+        mentions=lambda t: t.set_index(["group", "entity"])
+        .index.map(mentions.groupby(["group", "entity"]).size())
+        .astype("int64"),
+    )[NODE_COLUMNS]
+    together = members.merge(members, on=["group", "unit"], suffixes=("_a", "_b"))
+    together = together[together["entity_a"] < together["entity_b"]]
+    counts = (
+        together.groupby(["group", "entity_a", "entity_b"]).size().rename("count").reset_index()
+    )
+    counts = counts[counts["count"] >= min_count]
+    units_of = single.to_dict()
+    pairs_table = pd.DataFrame(
+        {
+            "group": counts["group"].to_numpy(),
+            "source": counts["entity_a"].to_numpy(),
+            "target": counts["entity_b"].to_numpy(),
+            "count": counts["count"].astype("int64").to_numpy(),
+        }
+    )
+    pairs_table["units"] = pairs_table["group"].map(n_units).astype("int64")
+    pairs_table["source_units"] = [
+        units_of[key] for key in zip(pairs_table["group"], pairs_table["source"], strict=True)
+    ]
+    pairs_table["target_units"] = [
+        units_of[key] for key in zip(pairs_table["group"], pairs_table["target"], strict=True)
+    ]
+    pairs_table["npmi"] = [
+        _npmi(*row)
+        for row in zip(
+            pairs_table["count"],
+            pairs_table["source_units"],
+            pairs_table["target_units"],
+            pairs_table["units"],
+            strict=True,
+        )
+    ]
+    pairs_table = pairs_table[PAIR_COLUMNS].sort_values(
         ["group", "count", "npmi", "source", "target"],
         ascending=[True, False, False, True, True],
         kind="stable",
     )
-    nodes = pd.DataFrame(node_rows, columns=NODE_COLUMNS).sort_values(
+    nodes = nodes.sort_values(
         ["group", "mentions", "entity"], ascending=[True, False, True], kind="stable"
     )
     return pairs_table.reset_index(drop=True), nodes.reset_index(drop=True)

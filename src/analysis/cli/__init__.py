@@ -29,6 +29,14 @@ from analysis.cli import (
 )
 from analysis.errors import AnalysisError
 
+# nbformat (papermill, nbconvert) imports jsonschema, which imports rfc3987-syntax, if installed,
+# for its "iri" format checker; rfc3987-syntax 1.1.0 builds a Lark grammar at import, 1.2 s on
+# this machine, in every `report` command (python-jsonschema/jsonschema#1392). Nothing here
+# validates IRIs (nbformat does not check formats), so this process does without that checker:
+# jsonschema skips it when the import fails. Only the command line does this; an importing
+# program is left as it is.
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+
 #: The command modules, in the order ``analysis --help`` lists them.
 COMMANDS = (
     annotate, entities, quotes, sentiment, compare, trends, network, provenance, explorer, evaluate,

@@ -193,7 +193,7 @@ def test_cli_jsonl(tmp_path):
         env={"ANALYSIS_CACHE_DIR": str(tmp_path), "PATH": ""},
     )
     records = [json.loads(line) for line in result.stdout.splitlines()]
-    assert len(records) == 16
+    assert len(records) == 17
     first = records[0]
     assert list(first) == [
         "doc",
@@ -285,3 +285,94 @@ def test_a_belief_noun_as_the_object_belongs_to_the_cue(analyse):
         "expressed misgivings about",
         "Senator Bo Park",
     )
+
+
+# --- quotations across paragraphs and speakers, and more constructions --------------------------
+
+
+def test_a_run_on_quote_needs_the_same_mark():
+    # A straight quote left open is not continued by a curly one that opens a quote of its own.
+    text = '"Mel thought it was outrageous.\n\n“It never crossed my mind,” she said.'
+    assert _quoted(text) == ['"Mel thought it was outrageous.', "“It never crossed my mind,”"]
+
+
+def test_a_quote_over_two_paragraphs_is_two_pieces_not_one_span(analyse):
+    text = "“First paragraph of the quote.\n“Second paragraph,” Mayor Ann Lee said."
+    row = _one(analyse, text)
+    assert [text[s:e] for s, e in row["content"]] == [
+        "“First paragraph of the quote.",
+        "“Second paragraph,”",
+    ]
+
+
+def test_a_quote_with_its_own_cue_after_it_is_not_the_earlier_speakers(analyse):
+    text = (
+        "“It is a dog whistle,” Rep. Gwen Moore said Friday. “If indeed he is not legitimate, "
+        "how can you feel good about yourself,” added Rep. Jim Clyburn."
+    )
+    table = _attribute(analyse, text)
+    assert table[["speaker", "content_text"]].values.tolist() == [
+        ["Gwen Moore", "“It is a dog whistle,”"],
+        ["Jim Clyburn", "“If indeed he is not legitimate, how can you feel good about yourself,”"],
+    ]
+
+
+def test_adding_a_quote_is_a_second_attribution(analyse):
+    text = (
+        "“We certainly can’t afford to do this anymore,” Trump said, adding later, "
+        "“NATO is costing us a fortune.”"
+    )
+    table = _attribute(analyse, text)
+    assert table["content_text"].tolist() == [
+        "“We certainly can’t afford to do this anymore,”",
+        "“NATO is costing us a fortune.”",
+    ]
+
+
+def test_as_someone_noted(analyse):
+    text = "As many tax experts have pointed out, Mr. Trump is free to disclose his returns."
+    row = _one(analyse, text)
+    assert (row["construction"], row["content_text"]) == (
+        "cue inside clause",
+        "Mr. Trump is free to disclose his returns",
+    )
+    # "as" meaning while: "She was emotional" is no one's words ("called for" has its own)
+    table = _attribute(analyse, "She was emotional as she called for the ratification.")
+    assert table["construction"].tolist() == ["cue verb, object"]
+
+
+def test_a_belief_adjective_after_a_copula(analyse):
+    row = _one(analyse, "Senator Bo Park is convinced that the vote was rigged.")
+    assert (row["speaker"], row["cue_text"], row["content_text"]) == (
+        "Bo Park",
+        "convinced",
+        "that the vote was rigged",
+    )
+    row = _one(analyse, "Leading contender Donald Trump, who is opposed to the war, left.")
+    assert (row["speaker"], row["cue_text"], row["content_text"]) == (
+        "Donald Trump",
+        "opposed to",
+        "the war",
+    )
+    # an adjective that merely governs a cue ("easy to tell") names no source
+    assert _attribute(analyse, "When friends are few, it is easy to tell who one can trust.").empty
+
+
+def test_no_response_to_requests_for_comment(analyse):
+    row = _one(analyse, "The Trump campaign did not respond to requests for comment.")
+    assert row["content_text"] == "requests for comment"
+
+
+def test_object_content_ends_at_the_writers_dash(analyse):
+    text = (
+        "Rep. Adam Schiff called on President Obama to retaliate against Russia -- meddling "
+        "the congressman says is designed to sow discord."
+    )
+    table = _attribute(analyse, text)
+    called = table[table["cue_text"].str.startswith("called")]
+    assert called["content_text"].str.endswith("to retaliate against Russia").tolist() == [True]
+
+
+def test_object_content_leaves_out_the_medium(analyse):
+    row = _one(analyse, "Senator Ted Cruz thanked Donald Trump on Twitter for backing his bill.")
+    assert row["content_text"] == "Donald Trump … for backing his bill"

@@ -8,7 +8,7 @@ from spacy.language import Language
 from analysis import parsing
 from analysis.corpus import Document
 from analysis.errors import ModelError
-from analysis.parsing import ParseCache, load_model, model_info, parse
+from analysis.parsing import ParseCache, hard_wrapped, load_model, model_info, parse
 from analysis.pipeline import load
 from analysis.schema import DEFAULT_MODEL
 
@@ -109,3 +109,27 @@ def test_too_long_document_names_the_file(tmp_path):
     long = Document(id="long", text="word " * 250_000, meta={}, source="seeds/long.txt")
     with pytest.raises(ModelError, match="seeds/long.txt: 1,250,000 characters"):
         load([long], cache_dir=tmp_path)
+
+
+def test_a_line_break_starts_a_sentence(analyse):
+    # The small parser joins a headline to the next line's sentence unless told.
+    text = "Obama Says Museum Will Tell of Suffering\n\nPresident Obama said it would tell a story."
+    sentences = analyse(text).sentences
+    assert sentences["text"].tolist() == [
+        "Obama Says Museum Will Tell of Suffering",
+        "President Obama said it would tell a story.",
+    ]
+
+
+def test_text_wrapped_at_a_fixed_width_breaks_sentences_at_blank_lines_only():
+    wrapped = (
+        "The senator said on Monday that the\nbudget was balanced and that taxes\n"
+        "would fall next year, which few\nbelieved.\n\nA new paragraph."
+    )
+    assert hard_wrapped(wrapped)
+    assert not hard_wrapped("Headline\n\nFirst paragraph.\nSecond paragraph.\nThird one.")
+    doc = load_model()(wrapped)
+    assert [s.text.strip() for s in doc.sents] == [
+        wrapped.split("\n\n")[0],
+        "A new paragraph.",
+    ]

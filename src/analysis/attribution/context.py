@@ -12,7 +12,7 @@ import pandas as pd
 from spacy.attrs import IDX, LEMMA, LOWER, ORTH, SPACY
 from spacy.tokens import Doc, Token
 
-from analysis.attribution.cues import CueVerb
+from analysis.attribution.cues import CueVerb, load_source_nouns
 from analysis.attribution.quotes import Quote, find_quotes
 from analysis.entities import mention_fields
 
@@ -155,8 +155,13 @@ class _Context:
 
 def _cue_key(lemma: str, lower: str, cues: Mapping[str, CueVerb]) -> str:
     """The lemma, or the cue a form stands for where the small model's lemmatiser errs ("hopes"
-    -> "hop", "rated" -> "rat"): the form without its final "s" or "d"."""
-    if lemma in cues or not lower.endswith(("s", "d")):
+    -> "hop", "rated" -> "rat"): the form without its final "s" or "d"; or the form itself
+    where it is listed ("convinced", tagged as the participle of "convince")."""
+    if lemma in cues:
+        return lemma
+    if lower in cues:
+        return lower
+    if not lower.endswith(("s", "d")):
         return lemma
     return lower[:-1] if lower[:-1] in cues else lemma
 
@@ -204,13 +209,28 @@ def _pieces(tokens: list[Token]) -> list[tuple[int, int]]:
 _CIRCUMSTANCE_PREPS = {"during", "amid", "following", "despite", "since"}
 
 
+# Prepositions of a phrase that says in what something was said: "in a statement", "on Twitter".
+_MEDIUM_PREPS = {"in", "on", "via", "through", "at"}
+
+
+def is_medium(prep: Token) -> bool:
+    """A phrase that says where something was said or shown ("in a statement", "on Twitter",
+    "in an email"; its noun in ``data/source_nouns.csv``), which is not part of what was said."""
+    if prep.lower_ not in _MEDIUM_PREPS:
+        return False
+    objects = [c for c in prep.children if c.dep_ == "pobj"]
+    return bool(objects) and objects[0].lemma_.lower() in load_source_nouns()
+
+
 def _without_asides(head: Token) -> list[Token]:
     """The words of a noun phrase said about, without what the writer adds after a comma (a
     relative clause: "Trump, who says he is honored"; an apposition; a participle) and without
     phrases of when ("during a rally")."""
     dropped: set[int] = set()
     for token in head.subtree:
-        if token.dep_ == "prep" and token.lower_ in _CIRCUMSTANCE_PREPS:  # "during a rally"
+        if token.dep_ == "prep" and (
+            token.lower_ in _CIRCUMSTANCE_PREPS or is_medium(token)  # "during a rally"
+        ):
             dropped.update(range(token.left_edge.i, token.right_edge.i + 1))
         elif token.dep_ in {"relcl", "acl", "appos", "advcl"} and token.i != head.i:
             edge = token.left_edge.i

@@ -97,6 +97,10 @@ def with_following(
         )
         if not closes_sentence:
             break
+        # "“...,” Moore said. “...,” added Clyburn.": a quote with a cue of its own after it is
+        # someone's next quotation.
+        if cue_after(ctx, ctx.quotes[later], used_cues) is not None:
+            break
         pieces.extend(ctx.quotes[later].pieces)
         claimed.append(later)
         end = ctx.quotes[later].end
@@ -122,8 +126,9 @@ def other_cue(ctx: _Context, start: int, end: int, cue: Token | None) -> bool:
     return span is not None and any(
         ctx.cue_kind(t) == "speech"
         and t.dep_ not in {"relcl", "acl", "xcomp", "pcomp", "amod"}  # "who has been challenging"
-        # "speaking of Clinton's health" says what the quote is about, not that another follows
-        and not any(c.dep_ in {"prep", "dobj", "ccomp"} for c in t.children)
+        # "speaking of Clinton's health" says what the quote is about, not that another follows;
+        # "adding later, “...”" introduces the next quote (its complement is in that quote)
+        and not any(c.dep_ in {"prep", "dobj", "ccomp"} and c.idx < end for c in t.children)
         and (cue is None or (t.i != cue.i and t.sent.start == cue.sent.start))
         for t in span
     )

@@ -25,8 +25,8 @@ def find_quotes(text: str) -> list[Quote]:
     """Quotations marked by curly, straight or guillemet quote marks.
 
     Never raises on unbalanced marks: a quote left open at the end of a paragraph continues into
-    the next paragraph if that one opens with a quote mark (the news convention for long quotes),
-    and otherwise ends with its paragraph. A closing mark with no opening one is ignored.
+    the next paragraph if that one opens with the same quote mark (the news convention for long
+    quotes), and otherwise ends with its paragraph. A closing mark with no opening one is ignored.
     Single curly quotes count only when ‘ opens them, since ’ is also the apostrophe.
     """
     quotes: list[Quote] = []
@@ -66,7 +66,10 @@ def find_quotes(text: str) -> list[Quote]:
             i += 1
         if open_at is not None:
             next_start = paragraphs[p_index + 1][0] if p_index + 1 < len(paragraphs) else None
-            if next_start is not None and text[next_start] in _OPENING + '"':
+            # Runs on only when the next paragraph opens with the same mark: a straight quote
+            # left open is not continued by a curly one (“...”) that opens a quote of its own.
+            opener = text[pieces[0][0] if pieces else open_at]
+            if next_start is not None and text[next_start] == opener:
                 # Runs on: this paragraph's part ends here, the next opening mark is skipped.
                 pieces.append((open_at, p_end))
                 open_at = next_start

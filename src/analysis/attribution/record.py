@@ -72,14 +72,17 @@ def add(
 def with_quotes(ctx: _Context, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Widen content to whole quotes it cuts into, and to a quote that follows it directly
     ("vow to support the regime “for as long as it takes”")."""
-    widened = []
+    widened: list[tuple[int, int]] = []
     for start, end in spans:
-        for quote in ctx.quotes:
-            if quote.start < end and start < quote.end:
-                start, end = min(start, quote.start), max(end, quote.end)
-            elif 0 <= quote.start - end <= 2 and ctx.text[end : quote.start] in ("", " "):
-                end = quote.end
-        widened.append((start, end))
+        # A quote that runs on into the next paragraph widens each paragraph's piece to that
+        # paragraph's part of the quote, never across the break.
+        for piece_start, piece_end in (piece for quote in ctx.quotes for piece in quote.pieces):
+            if piece_start < end and start < piece_end:
+                start, end = min(start, piece_start), max(end, piece_end)
+            elif 0 <= piece_start - end <= 2 and ctx.text[end:piece_start] in ("", " "):
+                end = piece_end
+        if (start, end) not in widened:
+            widened.append((start, end))
     return widened
 
 

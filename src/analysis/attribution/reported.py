@@ -16,6 +16,7 @@ from analysis.attribution.context import (
     _pieces,
     _subtree_tokens,
     _without_asides,
+    is_medium,
 )
 from analysis.attribution.cues import load_cue_nouns
 from analysis.attribution.nouns import noun_content
@@ -68,6 +69,18 @@ def content_of(
             tokens = [t for t in cue.sent if first <= t.i < last]
             return tokens + _rest_after_cue(ctx, cue, clause), [], "clause, cue after"
         return tokens + _coordinated(ctx, cue, clause), [], "cue verb, clause"
+    if (
+        cue.dep_ == "advcl"
+        and cue.head.i != cue.i
+        and any(c.dep_ == "mark" and c.lower_ == "as" for c in cue.children)
+        and not any(
+            c.dep_ in _OBJECT_DEPS and not (c.dep_ == "prep" and is_medium(c))
+            for c in cue.children
+        )
+    ):
+        # "As many tax experts have pointed out, Mr. Trump is free to ...": the clause the cue's
+        # "as" clause is set in is what they said; not "as she called for ratification" (while).
+        return _subtree_tokens(cue.head, exclude=[cue]), [], "cue inside clause"
     if cue.dep_ == "parataxis" and not any(c.dep_ in {"prep", "dobj"} for c in cue.children):
         # "This, they argue, is at odds with ..."; not "experts I spoke to this week"
         return _subtree_tokens(cue.head, exclude=[cue]), [], "cue inside clause"
@@ -169,7 +182,7 @@ def _is_content(child: Token) -> bool:
     place ("in a statement on Thursday", "during the debate") nor a clause of circumstance
     ("when he ran for the White House", ", after she attacked ...")."""
     if child.dep_ == "prep":
-        if child.lower_ not in _CONTENT_PREPS:
+        if child.lower_ not in _CONTENT_PREPS or is_medium(child):
             return False
         return not any(t.ent_type_ in _TIME_ENTITIES for t in child.children if t.dep_ == "pobj")
     if child.dep_ == "advcl":
@@ -196,7 +209,13 @@ def _without_trailers(ctx: _Context, clause: Token) -> list[Token]:
         after_comma = edge > 0 and token.doc[edge - 1].text == ","
         if after_comma and (
             (token.dep_ in {"advcl", "conj"} and token.tag_ == "VBG")
-            or (token.dep_ in {"appos", "npadvmod"} and token.right_edge.i >= end)
+            or (
+                token.dep_ in {"appos", "npadvmod"}
+                and token.right_edge.i >= end
+                # "an American story, one of ''suffering and delight ...''": quoted words are
+                # the speaker's, not the writer's aside
+                and not any(ctx.quote_at(t.idx) for t in token.subtree)
+            )
         ):
             dropped.update(range(edge - 1, token.right_edge.i + 1))
         elif (
@@ -209,6 +228,32 @@ def _without_trailers(ctx: _Context, clause: Token) -> list[Token]:
             start = conjunctions[-1].i if conjunctions else edge
             dropped.update(range(start, token.right_edge.i + 1))
     return [t for t in clause.subtree if t.i not in dropped]
+
+
+_DASHES = {"—", "―", "–", "--", "-"}
+
+
+def _before_dash(ctx: _Context, tokens: list[Token]) -> list[Token]:
+    """What is said about ends at a dash that sets off the writer's comment ("called on Obama
+    to retaliate -- meddling the congressman said is designed to ..."): an object's content is
+    cut at its first spaced dash outside quotes, unless a second dash closes an aside inside it
+    ("the plan -- one of many -- to ...")."""
+    ordered = sorted(tokens, key=lambda t: t.i)
+    if not ordered:
+        return ordered
+    # The dash itself may hang elsewhere in the parse: look at every token the content spans.
+    dashes = [
+        t
+        for t in ordered[0].doc[ordered[0].i + 1 : ordered[-1].i]
+        if t.text in _DASHES
+        and t.whitespace_
+        and t.i > 0
+        and t.doc[t.i - 1].whitespace_
+        and ctx.quote_at(t.idx) is None
+    ]
+    if len(dashes) != 1:
+        return ordered
+    return [t for t in ordered if t.i < dashes[0].i]
 
 
 def introduces_quote(ctx: _Context, cue: Token) -> bool:
@@ -246,6 +291,8 @@ def reported(
             for t in _in_paragraph(ctx, token, content)
             if t not in source_tokens and t not in cue_tokens
         ]
+        if construction == "cue verb, object":
+            content = _before_dash(ctx, content)
         content_spans = _pieces(content)
         if not content_spans or (
             sum(e - s for s, e in content_spans) < 8

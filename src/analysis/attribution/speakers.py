@@ -128,6 +128,8 @@ def source_of(ctx: _Context, cue: Token) -> list[Token]:
             return _noun_phrase(token.head)
         elif token.dep_ == "xcomp":
             token = token.head
+        elif token is cue and token.dep_ == "acomp":
+            token = token.head  # "they are convinced that ...": the copula's subject
         else:
             break
     if cue.pos_ == "NOUN":  # mis-tagged cue: "backers ... vow to support": the verb's subject

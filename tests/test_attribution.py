@@ -13,7 +13,7 @@ from analysis.attribution import (
     speaker_table,
 )
 from analysis.corpus import Document, load_corpus
-from analysis.schema import CONSTRUCTIONS
+from analysis.schema import AUTHOR_SPEAKER, CONSTRUCTIONS
 
 # --- quote marks --------------------------------------------------------------------------------
 
@@ -376,3 +376,11 @@ def test_object_content_ends_at_the_writers_dash(analyse):
 def test_object_content_leaves_out_the_medium(analyse):
     row = _one(analyse, "Senator Ted Cruz thanked Donald Trump on Twitter for backing his bill.")
     assert row["content_text"] == "Donald Trump … for backing his bill"
+
+
+def test_the_first_person_outside_quotes_is_the_author(analyse):
+    table = _attribute(analyse, "As I have suggested, the plan will fail. Critics say it won't.")
+    assert table["speaker"].tolist()[0] == AUTHOR_SPEAKER
+    # inside a quotation "I" is the quoted speaker's, not the writer's
+    text = "“I said the plan will fail,” Senator Bo Park said."
+    assert AUTHOR_SPEAKER not in _attribute(analyse, text)["speaker"].tolist()

@@ -18,6 +18,7 @@ from typing import Literal, NamedTuple
 import pandas as pd
 
 from analysis.corpus import Document
+from analysis.schema import UNRESOLVED_SPEAKER
 from analysis.templating import environment
 
 #: Background of the content of each kind of attribution (light tints of the hues in
@@ -185,7 +186,7 @@ def _attribution_spans(attributions: pd.DataFrame, length: int) -> list[_Span]:
     spans: list[_Span] = []
     for index, row in zip(attributions.index, attributions.to_dict("records"), strict=True):
         kind = str(row.get("kind") or "")
-        speaker = _text(row.get("speaker")) or "(unresolved)"
+        speaker = _text(row.get("speaker")) or UNRESOLVED_SPEAKER
         via = _text(row.get("via"))
         tooltip = " — ".join([speaker, kind] + ([f"via {via}"] if via else []))
         row_id = str(index)

@@ -26,6 +26,11 @@ DEFAULT_BATCH_SIZE = 64
 KINDS = ("direct", "partial", "indirect")
 #: Whose voice a mention or a word is in: the author's, or a quoted or reported source's.
 VOICES = ("author", "quoted")
+#: The speaker of an attribution whose source is the writer ("I", "we" outside quotes: "As I've
+#: suggested, ...", "We examine the record"), and how the tables show one whose source refers to
+#: no one found (a stored empty speaker: "it said", "some argue").
+AUTHOR_SPEAKER = "(the author)"
+UNRESOLVED_SPEAKER = "(unresolved)"
 #: The rules that find attributions (the ``construction`` column), in the order they run.
 CONSTRUCTIONS = (
     "quote, cue after",  # “...,” Sullivan warned.

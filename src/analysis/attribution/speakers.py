@@ -12,11 +12,14 @@ from spacy.tokens import Token
 
 from analysis.attribution.context import _Attribution, _Context, _span, _trim
 from analysis.entities import Knowledge
+from analysis.schema import AUTHOR_SPEAKER
 
 _PERSON_PRONOUNS = {"he", "she", "him", "her", "his", "hers"}
 _GROUP_PRONOUNS = {"they", "them", "their"}
 _RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
 _GROUP_LABELS = {"ORG", "GPE", "NORP"}
+# Outside quotes, the first person is the writer.
+_FIRST_PERSON = {"i", "we", "me", "us", "my", "our"}
 # Words that stand for a speaker without naming one, whatever the parser's tag.
 _UNRESOLVED = {
     *_PERSON_PRONOUNS,
@@ -77,6 +80,8 @@ def speaker(ctx: _Context, source: list[Token], earlier: Sequence[_Attribution])
         found = ctx.entities.before(start, _GROUP_LABELS, floor=max(0, start - 1000))
         if found:
             return found
+    if lower in _FIRST_PERSON and len(source) == 1 and ctx.quote_at(head.idx) is None:
+        return AUTHOR_SPEAKER, ""
     entity = ctx.entities.covering(head.idx, head.idx + len(head))
     if entity is not None:
         return entity

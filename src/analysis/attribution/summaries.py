@@ -8,7 +8,7 @@ import re
 import pandas as pd
 
 from analysis.attribution.quotes import find_quotes
-from analysis.schema import KINDS
+from analysis.schema import KINDS, UNRESOLVED_SPEAKER
 
 _WORD = re.compile(r"\w+(?:[’'-]\w+)*")
 
@@ -34,7 +34,7 @@ def speaker_table(attributions: pd.DataFrame) -> pd.DataFrame:
         Speakers left unresolved (empty) are grouped under "(unresolved)".
     """
     table = attributions.assign(
-        speaker=attributions["speaker"].replace("", "(unresolved)"),
+        speaker=attributions["speaker"].replace("", UNRESOLVED_SPEAKER),
         words_quoted=[
             quoted_words(text, kind)
             for text, kind in zip(attributions["content_text"], attributions["kind"], strict=True)

@@ -12,7 +12,7 @@ import pandas as pd
 
 from analysis.attribution import quoted_words
 from analysis.compare.labels import _group_order, _sorted
-from analysis.schema import KINDS, TARGET_COLUMNS
+from analysis.schema import KINDS, TARGET_COLUMNS, UNRESOLVED_SPEAKER
 from analysis.sentiment import bootstrap_ci
 
 #: One row per scored entity mention; ``voice`` is "author" or "quoted".
@@ -289,7 +289,7 @@ def attribution_profile(
     table = attributions[attributions["group"].isin(order)]
     table = table.assign(
         # As in analysis.attribution.speaker_table, which this computes for every group at once.
-        speaker=table["speaker"].replace("", "(unresolved)"),
+        speaker=table["speaker"].replace("", UNRESOLVED_SPEAKER),
         words_quoted=pd.Series(
             [
                 quoted_words(text, kind)

@@ -19,7 +19,7 @@ from analysis.corpus import Document
 from analysis.entities import entity_frequencies, kwic
 from analysis.errors import AnalysisError
 from analysis.pipeline import Tables
-from analysis.schema import KINDS
+from analysis.schema import KINDS, UNRESOLVED_SPEAKER
 
 #: Metadata columns the page groups documents by, when the corpus has them (``date`` by month).
 GROUPING_CANDIDATES = ("outlet", "author", "date:month")
@@ -215,7 +215,7 @@ def _entity_records(
     }
     quoted = scores[scores["voice"] != "author"]
     spoken_about = (
-        quoted.assign(speaker=quoted["speaker"].fillna("").replace("", "(unresolved)"))
+        quoted.assign(speaker=quoted["speaker"].fillna("").replace("", UNRESOLVED_SPEAKER))
         .groupby(["entity", "speaker"])["score"]
         .agg(["size", "mean"])
         .reset_index()

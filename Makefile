@@ -42,7 +42,7 @@ endif
 MAKEFLAGS += --no-builtin-rules
 
 help: ## List the targets (this is the default)
-	@echo "Usage: make TARGET [CORPUS=path] [MODEL=spacy-package] [N_PROCESS=1] [PYTHON=python3]"
+	@echo "Usage: make TARGET [CORPUS=path] [MODEL=spacy-package] [N_PROCESS=1] [JOBS=2] [PYTHON=python3]"
 	@echo
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-z-]*:.*## / {printf "  %-13s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 	@echo
@@ -61,7 +61,12 @@ report: $(STAMP) ## Run every notebooks/NN_*.ipynb into outputs/ (html, tables, 
 	@# A published file that no longer matches the manifest (a notebook run by hand wrote over
 	@# it) makes every notebook run again: `report verify` removes the manifest and their copies.
 	$(ANALYSIS) report verify --outputs $(OUTPUTS)
-	@$(MAKE) --no-print-directory $(INDEX)
+	@$(MAKE) --no-print-directory -j$(JOBS) $(INDEX)
+
+# Notebooks (and the explorer page) that run at the same time once the corpus is annotated: each
+# has a staging folder and a run record of its own, and they only read the table store. Every
+# kernel holds the corpus's tables, so memory grows with JOBS; JOBS=1 runs them one after another.
+JOBS ?= 2
 
 # Parse and analyse the corpus once, into the table store, before any notebook runs: the notebooks
 # then only read tables. N_PROCESS worker processes (the store is the same whatever the number).

@@ -254,14 +254,17 @@ def sentiment_intervals(
     rows = rows.dropna(subset=["score"])
     keys = [key for key in ("group", "entity", "doc_id", "start_char") if key in rows.columns]
     rows = rows.sort_values([*keys, "score"], kind="stable")
+    scores = rows["score"].to_numpy(dtype="float64")
+    polar = (rows["polarity"] != 0).to_numpy() if "polarity" in rows else None
     records = []
-    for (group, entity), part in rows.groupby(["group", "entity"], sort=True):
+    # Positions of each group's rows (in the sorted order), without a DataFrame per group.
+    for (group, entity), positions in sorted(rows.groupby(["group", "entity"]).indices.items()):
         entity_seed = [seed, zlib.crc32(str(group).encode()), zlib.crc32(str(entity).encode())]
         mean, low, high = bootstrap_ci(
-            part["score"].to_numpy(), n_resamples=n_resamples, level=level, seed=entity_seed
+            scores[positions], n_resamples=n_resamples, level=level, seed=entity_seed
         )
-        polar = float((part["polarity"] != 0).mean()) if "polarity" in part else float("nan")
-        records.append((group, entity, len(part), mean, low, high, round(polar, 4)))
+        share = float(polar[positions].mean()) if polar is not None else float("nan")
+        records.append((group, entity, len(positions), mean, low, high, round(share, 4)))
     table = pd.DataFrame(records, columns=SENTIMENT_COLUMNS)
     table["mentions"] = table["mentions"].astype("int64")
     order = list(order) if order is not None else sorted(table["group"].unique())

@@ -120,6 +120,9 @@ def bootstrap_ci(
     data = np.asarray(values, dtype="float64")
     if data.size == 0:
         return (float("nan"),) * 3
+    if data.size == 1:  # every resample is that one value (most entities of a group)
+        value = float(data[0])
+        return value, value, value
     rng = np.random.default_rng(seed)
     # Resample in blocks so memory stays bounded for entities with many mentions.
     block = max(1, 1_000_000 // data.size)

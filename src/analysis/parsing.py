@@ -122,7 +122,8 @@ def model_info(model: str = DEFAULT_MODEL) -> dict[str, str]:
 
 
 def model_key(model: str = DEFAULT_MODEL) -> str:
-    """A digest of the model's identity and the spaCy version: parses are valid under it."""
+    """A digest of the model's identity, the spaCy version and :data:`PIPELINE_REVISION`:
+    parses are valid under it."""
     info = model_info(model)
     fields = [
         info["package"], info["name"], info["version"], spacy.about.__version__, PIPELINE_REVISION

@@ -247,7 +247,6 @@ def _before_dash(ctx: _Context, tokens: list[Token]) -> list[Token]:
         for t in ordered[0].doc[ordered[0].i + 1 : ordered[-1].i]
         if t.text in _DASHES
         and t.whitespace_
-        and t.i > 0
         and t.doc[t.i - 1].whitespace_
         and ctx.quote_at(t.idx) is None
     ]

@@ -131,9 +131,11 @@ def cooccurrence(
     )
     nodes = single.reset_index().assign(
         label=lambda t: [labels[key] for key in zip(t["group"], t["entity"], strict=True)],
-        mentions=lambda t: t.set_index(["group", "entity"])
-        .index.map(mentions.groupby(["group", "entity"]).size())
-        .astype("int64"),
+        mentions=lambda t: (
+            t.set_index(["group", "entity"])
+            .index.map(mentions.groupby(["group", "entity"]).size())
+            .astype("int64")
+        ),
     )[NODE_COLUMNS]
     together = members.merge(members, on=["group", "unit"], suffixes=("_a", "_b"))
     together = together[together["entity_a"] < together["entity_b"]]
@@ -216,9 +218,7 @@ def write_graph(network: nx.Graph, name: str, output_dir: str | os.PathLike[str]
     return written
 
 
-def save_graph(
-    network: nx.Graph, path: str | os.PathLike[str], format: str | None = None
-) -> Path:
+def save_graph(network: nx.Graph, path: str | os.PathLike[str], format: str | None = None) -> Path:
     """Write the graph as ``graphml`` or ``gexf`` (default: by the file's suffix). The GEXF has
     no ``lastmodifieddate`` (networkx writes today's date), so the same graph gives the same
     bytes."""

@@ -74,8 +74,7 @@ def content_of(
         and cue.head.i != cue.i
         and any(c.dep_ == "mark" and c.lower_ == "as" for c in cue.children)
         and not any(
-            c.dep_ in _OBJECT_DEPS and not (c.dep_ == "prep" and is_medium(c))
-            for c in cue.children
+            c.dep_ in _OBJECT_DEPS and not (c.dep_ == "prep" and is_medium(c)) for c in cue.children
         )
     ):
         # "As many tax experts have pointed out, Mr. Trump is free to ...": the clause the cue's

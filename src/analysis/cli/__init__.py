@@ -9,24 +9,13 @@ function that carries it out; shared options (corpus, ``--model``, ``--format``,
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 import warnings
 from collections.abc import Sequence
+from types import ModuleType
 
 from analysis import __version__
-from analysis.cli import (
-    annotate,
-    compare,
-    entities,
-    evaluate,
-    explorer,
-    network,
-    provenance,
-    quotes,
-    report,
-    sentiment,
-    trends,
-)
 from analysis.errors import AnalysisError
 
 # nbformat (papermill, nbconvert) imports jsonschema, which imports rfc3987-syntax, if installed,
@@ -37,35 +26,44 @@ from analysis.errors import AnalysisError
 # program is left as it is.
 sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
-#: The command modules, in the order ``analysis --help`` lists them.
+#: The commands, in the order ``analysis --help`` lists them; each is the module
+#: ``analysis.cli.<name>``.
 COMMANDS = (
-    annotate, entities, quotes, sentiment, compare, trends, network, provenance, explorer, evaluate,
-    report,
+    "annotate", "entities", "quotes", "sentiment", "compare", "trends", "network", "provenance",
+    "explorer", "evaluate", "report",
 )  # fmt: skip
+
+
+def command_module(name: str) -> ModuleType:
+    """The module of the command ``name`` (imported on first use: a command pays only for what
+    it imports, so `analysis report run` does not load spaCy)."""
+    return importlib.import_module(f"analysis.cli.{name}")
 
 
 def _print_warning(message, category, filename, lineno, file=None, line=None):  # noqa: ARG001
     print(f"warning: {message}", file=sys.stderr)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The parser of every command."""
+def build_parser(commands: Sequence[str] = COMMANDS) -> argparse.ArgumentParser:
+    """The parser of ``commands`` (default every command)."""
     parser = argparse.ArgumentParser(
         prog="analysis",
         description="Reproducible analysis of news text: entity frequency, sentiment, "
         "source attribution and comparison.",
     )
     parser.add_argument("--version", action="version", version=f"analysis {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for command in COMMANDS:
-        command.add(commands)
+    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name in commands:
+        command_module(name).add(subparsers)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; errors the user can fix are printed as one line, exit code 2."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    given = list(sys.argv[1:] if argv is None else argv)
+    # A command named first needs only its own parser; anything else (--help, a typo) all.
+    parser = build_parser([given[0]] if given and given[0] in COMMANDS else COMMANDS)
+    args = parser.parse_args(given)
     warnings.showwarning = _print_warning
     try:
         return int(args.run(args) or 0)

@@ -6,15 +6,16 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from analysis import paths
-from analysis.corpus import Document, load_corpus
-from analysis.identity import find_overrides
-from analysis.pipeline import Settings, Tables, load
 from analysis.schema import DEFAULT_MODEL
+
+if TYPE_CHECKING:  # the pipeline (spaCy, pandas) is imported by the commands that read a corpus
+    import pandas as pd
+
+    from analysis.corpus import Document
+    from analysis.pipeline import Settings, Tables
 
 #: Output formats of every command that prints a table.
 FORMATS = ("table", "csv", "json", "jsonl")
@@ -130,11 +131,16 @@ def command(
 def load_documents(args: argparse.Namespace) -> list[Document]:
     """The documents of ``args.corpus``; on the command line a relative path means the working
     directory, as in any shell tool (notebooks resolve it against the project root)."""
+    from analysis.corpus import load_corpus
+
     return load_corpus(args.corpus.absolute() if args.corpus else None)
 
 
 def settings(args: argparse.Namespace, **fields: object) -> Settings:
     """The pipeline settings the options give (``fields`` for the command's own)."""
+    from analysis.identity import find_overrides
+    from analysis.pipeline import Settings
+
     cues = getattr(args, "cues", None)
     corpus = args.corpus.absolute() if args.corpus else paths.SEEDS_DIR
     given = args.overrides.absolute() if args.overrides else None
@@ -163,6 +169,8 @@ def load_tables(
         only: read just these tables.
         fields: the command's own :class:`analysis.pipeline.Settings` fields.
     """
+    from analysis.pipeline import load
+
     return load(
         documents if documents is not None else load_documents(args),
         settings(args, **fields),

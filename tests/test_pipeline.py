@@ -4,6 +4,8 @@ tables by code, data and settings), resumable runs."""
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -12,6 +14,7 @@ import pytest
 from analysis.corpus import load_corpus, text_hash
 from analysis.errors import AnalysisError
 from analysis.parsing import ParseCache
+from analysis.paths import PROJECT_ROOT
 from analysis.pipeline import Settings, engine, settings, store
 from analysis.schema import SENTENCE_COLUMNS, TABLE_COLUMNS
 from analysis.sentiment import sentence_sentiment, with_polarity
@@ -289,3 +292,25 @@ def test_annotate_command_resumes_from_the_store(tmp_path):
     assert "1 parsed, the rest from the parse cache" in first
     assert "1 document: 0 analysed (0 words, 0 partitions; 0 parsed" in second
     assert "1 read from the store" in second
+
+
+def test_reading_stored_tables_does_not_import_spacy(seed_tables, cache_dir):
+    """A notebook that reads a corpus the annotate step stored, and summarises, compares and
+    draws it, never pays for importing spaCy (0.6 s a kernel): only parsing and the analyses
+    import it."""
+    script = (
+        "import sys\n"
+        "from analysis import compare, export, network, plots, provenance, trends, widgets\n"
+        "from analysis.attribution import kind_shares, speaker_table\n"
+        "from analysis.sentiment import document_sentiment, entity_sentiment\n"
+        "from analysis.corpus import load_corpus\n"
+        "from analysis.pipeline import Settings, load\n"
+        f"tables = load(load_corpus('seeds'), Settings(), cache_dir={str(cache_dir)!r})\n"
+        "assert len(tables.mentions), 'no mentions read'\n"
+        "print('spacy' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=PROJECT_ROOT, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"

@@ -13,7 +13,6 @@ from __future__ import annotations
 import bisect
 import functools
 import hashlib
-import importlib
 import os
 import re
 import tempfile
@@ -28,6 +27,7 @@ from spacy.tokens import Doc, DocBin, Span
 from analysis import paths
 from analysis.corpus import Document
 from analysis.errors import ModelError
+from analysis.models import model_info
 from analysis.schema import DEFAULT_BATCH_SIZE, DEFAULT_MODEL, MentionRow
 
 # Leading and trailing tokens spaCy often puts inside an entity span that are not part of the name:
@@ -92,33 +92,6 @@ def load_model(model: str = DEFAULT_MODEL) -> Language:
     else:
         nlp.add_pipe("paragraph_sentences", first=True)
     return nlp
-
-
-@functools.lru_cache(maxsize=8)
-def model_info(model: str = DEFAULT_MODEL) -> dict[str, str]:
-    """Name and version of a model without loading its weights.
-
-    Returns:
-        ``package`` (what was asked for), ``name`` (``lang_name`` as spaCy reports it),
-        ``version`` and ``spacy_version`` (the range the model was built for).
-
-    Raises:
-        ModelError: the model is not installed.
-    """
-    path = Path(model)
-    if not path.exists():
-        try:
-            module = importlib.import_module(model)
-        except ImportError as error:
-            raise ModelError(f"spaCy model {model!r} is not installed") from error
-        path = Path(str(module.__file__)).parent
-    meta = spacy.util.load_meta(path / "meta.json")
-    return {
-        "package": model,
-        "name": f"{meta['lang']}_{meta['name']}",
-        "version": meta["version"],
-        "spacy_version": meta.get("spacy_version", ""),
-    }
 
 
 def model_key(model: str = DEFAULT_MODEL) -> str:

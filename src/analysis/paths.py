@@ -8,6 +8,8 @@ from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = PACKAGE_DIR / "data"
+#: The packaged targeted sentiment model (:mod:`analysis.sentiment.model`).
+SENTIMENT_MODEL_FILE = DATA_DIR / "sentiment_model.json"
 
 
 def _find_project_root() -> Path:

@@ -13,11 +13,22 @@ paper") to the nearest entity of its type. Quoted words with no cue and no speak
 nicknames) are kept apart as quoted terms.
 """
 
+from typing import TYPE_CHECKING
+
+import lazy_loader
+
 from analysis.attribution.cues import CueVerb, load_cues
-from analysis.attribution.extraction import extract
 from analysis.attribution.quotes import Quote, find_quotes
 from analysis.attribution.summaries import kind_shares, quoted_words, speaker_table
 from analysis.schema import ATTRIBUTION_COLUMNS, QUOTED_TERM_COLUMNS
+
+if TYPE_CHECKING:
+    from analysis.attribution.extraction import extract
+
+
+# ``extract`` needs spaCy (0.6 s to import); the table summaries here (notebooks,
+# analysis.compare) do not, so it is imported on first use.
+__getattr__, _, _ = lazy_loader.attach(__name__, submod_attrs={"extraction": ["extract"]})
 
 __all__ = [
     "ATTRIBUTION_COLUMNS",

@@ -10,10 +10,10 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from analysis.attribution import quoted_words
+from analysis.attribution.summaries import quoted_words
 from analysis.compare.labels import _group_order, _sorted
 from analysis.schema import KINDS, TARGET_COLUMNS, UNRESOLVED_SPEAKER
-from analysis.sentiment import bootstrap_ci
+from analysis.sentiment.summaries import bootstrap_ci
 
 #: One row per scored entity mention; ``voice`` is "author" or "quoted".
 SENTIMENT_ROW_COLUMNS = TARGET_COLUMNS

@@ -11,10 +11,19 @@ Modules: :mod:`~analysis.pipeline.settings` (what the tables depend on, and thei
 
 from __future__ import annotations
 
-from analysis.pipeline.analyser import Analyser
+from typing import TYPE_CHECKING
+
+import lazy_loader
+
 from analysis.pipeline.engine import DEFAULT_BATCH_WORDS, ENGINES, Run, analyse, load, pending
 from analysis.pipeline.settings import Settings, code_digest
 from analysis.pipeline.store import Tables, read
+
+if TYPE_CHECKING:
+    from analysis.pipeline.analyser import Analyser
+
+# The analyser needs spaCy (0.6 s to import); reading a stored corpus does not.
+__getattr__, _, _ = lazy_loader.attach(__name__, submod_attrs={"analyser": ["Analyser"]})
 
 __all__ = [
     "DEFAULT_BATCH_WORDS",

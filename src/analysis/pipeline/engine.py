@@ -43,15 +43,10 @@ import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import NamedTuple
-
-from spacy.training.batchers import minibatch_by_words
-from spacy.util import minibatch
+from typing import TYPE_CHECKING, NamedTuple
 
 from analysis.corpus import Document, text_hash
 from analysis.errors import AnalysisError
-from analysis.parsing import ParseCache, check_length, load_model, parse
-from analysis.pipeline.analyser import Analyser
 from analysis.pipeline.settings import Settings
 from analysis.pipeline.store import (
     PartitionWriter,
@@ -65,6 +60,9 @@ from analysis.pipeline.store import (
     stored_words,
 )
 from analysis.schema import DEFAULT_BATCH_SIZE, TABLE_COLUMNS
+
+if TYPE_CHECKING:
+    from analysis.pipeline.analyser import Analyser
 
 ENGINES = ("local", "dask")
 #: Most words in one ``nlp.pipe`` batch (:func:`batches`).
@@ -102,6 +100,10 @@ class Run(NamedTuple):
 
 @functools.lru_cache(maxsize=4)
 def _analyser(settings: Settings) -> Analyser:
+    # Imported where they are used: parsing and the analyses need spaCy (0.6 s to import), and
+    # reading a corpus whose tables are stored does not.
+    from analysis.pipeline.analyser import Analyser
+
     return Analyser(settings)
 
 
@@ -114,6 +116,9 @@ def batches(
     A batch's working memory in spaCy grows with its tokens, not its documents: 64 long
     articles need several times what 64 short ones do. Bounding the words bounds the peak.
     """
+    from spacy.training.batchers import minibatch_by_words
+    from spacy.util import minibatch
+
     for by_words in minibatch_by_words(
         items, batch_words, tolerance=0, get_length=lambda item: len(item[1].split())
     ):
@@ -158,6 +163,8 @@ def analyse_partition(
     done = partition_path(Path(folder), [key for key, _ in items])
     if published(done):
         return PartitionResult(len(items), 0, stored_words(done))
+    from analysis.parsing import ParseCache, load_model, parse  # spaCy, see _analyser
+
     nlp = load_model(settings.model)
     analyser = _analyser(settings)
     cache = ParseCache(parses) if parses is not None else None
@@ -323,6 +330,8 @@ def analyse(
     folder = str(root(settings, cache_dir))
     if not todo:
         return Run(len(documents), 0, cached, 0, 0, 0, time.perf_counter() - started)
+    from analysis.parsing import ParseCache, check_length, load_model  # spaCy, see _analyser
+
     # Only a long text needs the model's limit: the driver loads no model for the others.
     for document in documents:
         if len(document.text) > 100_000:

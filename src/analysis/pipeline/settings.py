@@ -16,9 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from analysis import __version__, paths
-from analysis.parsing import model_info
+from analysis.models import model_info
 from analysis.schema import DEFAULT_MODEL
-from analysis.sentiment import MODEL_FILE
 
 #: The module whose imports, followed transitively within the package, make up the code that
 #: computes the tables.
@@ -51,7 +50,7 @@ class Settings:
         every data file the analyses read and the analysis code: tables computed under one key
         are valid for it."""
         info = model_info(self.model)
-        files = sorted(paths.DATA_DIR.glob("*.csv")) + [MODEL_FILE]
+        files = sorted(paths.DATA_DIR.glob("*.csv")) + [paths.SENTIMENT_MODEL_FILE]
         if self.cues_file:
             files.append(paths.resolve_path(self.cues_file))
         digest = hashlib.sha256()

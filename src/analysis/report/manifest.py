@@ -16,6 +16,7 @@ from typing import Any
 
 from analysis.corpus import corpus_hash, load_corpus
 from analysis.errors import AnalysisError
+from analysis.models import model_info
 from analysis.paths import EXPLORER_NAME, OUTPUTS_DIR, resolve_path
 from analysis.report.files import _portable_path, _write_if_changed, display_path
 from analysis.schema import DEFAULT_MODEL
@@ -137,9 +138,7 @@ def describe_corpus(corpus: str | os.PathLike[str]) -> dict[str, Any]:
 
 
 def describe_model(model: str) -> dict[str, Any]:
-    """The model as the manifest records it (:func:`analysis.parsing.model_info`)."""
-    from analysis.parsing import model_info  # spaCy, only for the command that writes this
-
+    """The model as the manifest records it (:func:`analysis.models.model_info`)."""
     return dict(model_info(model))
 
 

@@ -16,17 +16,12 @@ Mentions inside the content of an attribution are in the quoted speaker's voice,
 the author's; :func:`entity_sentiment` keeps the two apart.
 """
 
+from typing import TYPE_CHECKING
+
+import lazy_loader
+
 from analysis.schema import TARGET_COLUMNS
-from analysis.sentiment.features import target_features
-from analysis.sentiment.model import MODEL_FILE, MODEL_FORMAT, SentimentModel, load_sentiment_model
 from analysis.sentiment.summaries import bootstrap_ci, entity_sentiment
-from analysis.sentiment.targeted import (
-    METHODS,
-    TargetSentiment,
-    content_voices,
-    target_sentiment,
-    targeted_rows,
-)
 from analysis.sentiment.vader import (
     DOCUMENT_COLUMNS,
     SENTENCE_SCORE_COLUMNS,
@@ -36,6 +31,39 @@ from analysis.sentiment.vader import (
     sentence_sentiment,
     vader_scores,
     with_polarity,
+)
+
+if TYPE_CHECKING:
+    from analysis.sentiment.features import target_features
+    from analysis.sentiment.model import (
+        MODEL_FILE,
+        MODEL_FORMAT,
+        SentimentModel,
+        load_sentiment_model,
+    )
+    from analysis.sentiment.targeted import (
+        METHODS,
+        TargetSentiment,
+        content_voices,
+        target_sentiment,
+        targeted_rows,
+    )
+
+# What needs spaCy (0.6 s to import) is imported on first use: reading tables, summarising them
+# and VADER (notebooks, analysis.compare) do not need it.
+__getattr__, _, _ = lazy_loader.attach(
+    __name__,
+    submod_attrs={
+        "features": ["target_features"],
+        "model": ["MODEL_FILE", "MODEL_FORMAT", "SentimentModel", "load_sentiment_model"],
+        "targeted": [
+            "METHODS",
+            "TargetSentiment",
+            "content_voices",
+            "target_sentiment",
+            "targeted_rows",
+        ],
+    },
 )
 
 __all__ = [

@@ -15,7 +15,7 @@ from analysis.errors import AnalysisError
 from analysis.sentiment.context import _GROUP_WEIGHTS, _Context
 from analysis.sentiment.features import _scope_features, _window_features
 
-MODEL_FILE = paths.DATA_DIR / "sentiment_model.json"
+MODEL_FILE = paths.SENTIMENT_MODEL_FILE
 MODEL_FORMAT = "analysis.sentiment.logistic/1"
 
 

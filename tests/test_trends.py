@@ -114,6 +114,19 @@ def test_the_pair_always_together(documents, tables):
     assert by_paragraph.iloc[0]["npmi"] == pytest.approx(1.0)
 
 
+def test_graph_files_hold_names_with_control_characters(tmp_path):
+    # An entity named from a text with a stray ESC in it ("father\x1b"): XML cannot hold it.
+    graph = nx.Graph(group="all")
+    graph.add_node("father\x1b", label="GPE", mentions=1, units=1)
+    graph.add_node("father", label="PERSON", mentions=2, units=2)
+    graph.add_edge("father\x1b", "father", count=1, weight=1, npmi=1.0)
+    graphml, gexf = network.write_graph(graph, "control", tmp_path)
+    for read in (nx.read_graphml(graphml), nx.read_gexf(gexf)):
+        assert read.number_of_nodes() == 2 and read.number_of_edges() == 1
+    assert set(nx.read_graphml(graphml).nodes) == {"father\ufffd", "father"}
+    assert "father\x1b" in graph  # the graph itself is left as it was
+
+
 def test_graph_files_open_in_networkx(documents, tables, tmp_path):
     pairs, nodes = network.cooccurrence(documents, tables)
     graph = network.graph(pairs, nodes)

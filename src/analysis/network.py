@@ -43,6 +43,9 @@ PAIR_COLUMNS = [
     "target_units",
 ]
 NODE_COLUMNS = ["group", "entity", "label", "mentions", "units"]
+# Characters XML 1.0 cannot hold. A text with a stray control character (one PolNeAR article has
+# an ESC after "father") gives an entity name with it, and a GraphML or GEXF no reader opens.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def unit_mentions(
@@ -224,6 +227,7 @@ def save_graph(network: nx.Graph, path: str | os.PathLike[str], format: str | No
     bytes."""
     path = Path(path)
     format = format or path.suffix.lower().lstrip(".")
+    network = _xml_safe(network)
     if format == "gexf":
         nx.write_gexf(network, path)
         text = path.read_text(encoding="utf-8")
@@ -233,6 +237,32 @@ def save_graph(network: nx.Graph, path: str | os.PathLike[str], format: str | No
     else:
         raise ValueError(f"{path}: the format must be graphml or gexf, not {format!r}")
     return path
+
+
+def _xml_safe(network: nx.Graph) -> nx.Graph:
+    """``network``, or a copy whose names and text attributes have each character XML cannot
+    hold replaced by U+FFFD (so two names stay two nodes)."""
+
+    def bad(value: object) -> bool:
+        return isinstance(value, str) and _NOT_XML.search(value) is not None
+
+    def clean(value: object) -> object:
+        return _NOT_XML.sub("\ufffd", value) if isinstance(value, str) else value
+
+    attributes = [network.graph, *(d for _, d in network.nodes(data=True))]
+    attributes += [d for _, _, d in network.edges(data=True)]
+    if not any(map(bad, network)) and not any(
+        bad(key) or bad(value) for data in attributes for key, value in data.items()
+    ):
+        return network
+    safe = nx.relabel_nodes(network, {node: clean(node) for node in network}, copy=True)
+    for data in [safe.graph, *(d for _, d in safe.nodes(data=True))] + [
+        d for _, _, d in safe.edges(data=True)
+    ]:
+        cleaned = {clean(key): clean(value) for key, value in data.items()}
+        data.clear()
+        data.update(cleaned)
+    return safe
 
 
 def _npmi(together: int, a: int, b: int, n: int) -> float:

@@ -280,3 +280,26 @@ def test_entity_colours_follow_the_label_not_the_rank():
         plt.close(figure)
     assert plots.label_colour("PERSON") != plots.label_colour("ORG")
     assert plots.label_colour("CARDINAL") == plots.label_colour("DATE")
+
+
+def test_show_figure_publishes_the_png_it_shows(tmp_path, monkeypatch):
+    import IPython
+    import IPython.display
+
+    from analysis import export
+
+    shown = []
+    monkeypatch.setattr(IPython, "get_ipython", lambda: object())  # as in a kernel
+    monkeypatch.setattr(IPython.display, "display", shown.append)
+    figure = plots.sentiment_interval_chart(_sentiment())
+    path = export.show_figure(figure, "shown", tmp_path)
+    assert path == tmp_path / "figures" / "shown.png"
+    assert not plt.fignum_exists(figure.number)  # the inline backend will not draw it again
+    (image,) = shown
+    assert image.data == path.read_bytes()  # the notebook shows the file it publishes
+    png_width = int.from_bytes(image.data[16:20], "big")
+    assert image.width == round(png_width * figure.dpi / export.FIGURE_DPI)
+    assert export.save_figure(figure, "saved", tmp_path).read_bytes() == path.read_bytes()
+    monkeypatch.setattr(IPython, "get_ipython", lambda: None)  # a script: written, not shown
+    export.show_figure(figure, "script", tmp_path)
+    assert len(shown) == 1 and (tmp_path / "figures" / "script.png").is_file()

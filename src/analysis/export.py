@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
 
@@ -43,5 +44,33 @@ def save_figure(figure: Figure, name: str, output_dir: str | os.PathLike[str]) -
         The path written.
     """
     path = _target(output_dir, "figures", name, ".png")
-    figure.savefig(path, dpi=120, bbox_inches="tight", metadata={"Software": None})
+    figure.savefig(path, dpi=FIGURE_DPI, bbox_inches="tight", metadata={"Software": None})
+    return path
+
+
+#: Resolution of the published PNGs.
+FIGURE_DPI = 120
+
+
+def show_figure(figure: Figure, name: str, output_dir: str | os.PathLike[str]) -> Path:
+    """Write ``figure`` like :func:`save_figure` and show that file in the notebook.
+
+    The figure is drawn once: what the notebook shows is the published PNG, at the size the
+    inline backend would have shown the figure. The figure is closed in pyplot, so the inline
+    backend does not draw it again at the end of the cell; it can still be changed and shown
+    again. Outside IPython nothing is shown.
+
+    Returns:
+        The path written.
+    """
+    path = save_figure(figure, name, output_dir)
+    plt.close(figure)
+    from IPython import get_ipython  # the kernel has it loaded; commands never call this
+
+    if get_ipython() is not None:
+        from IPython.display import Image, display
+
+        data = path.read_bytes()
+        width = int.from_bytes(data[16:20], "big")  # the PNG header's width, in pixels
+        display(Image(data=data, format="png", width=round(width * figure.dpi / FIGURE_DPI)))
     return path

@@ -103,6 +103,62 @@ def test_middle_initials_merge_unless_they_tell_people_apart():
     assert entities[2:] == ["George W. Bush", "George H. W. Bush", "George Bush"]
 
 
+def test_a_name_ending_with_a_full_name_or_a_long_surname_is_one_person():
+    table = _mentions(
+        [
+            ("a", 5, "Hillary Clinton", "Hillary Clinton", "PERSON"),
+            ("b", 5, "Crooked Hillary Clinton", "Crooked Hillary Clinton", "PERSON"),  # epithet
+            ("c", 5, "Jill Stein", "Jill Stein", "PERSON"),
+            ("d", 5, "Green Party’s Jill Stein", "Green Party’s Jill Stein", "ORG"),
+            ("e", 5, "Aung San Suu Kyi", "Aung San Suu Kyi", "PERSON"),
+            ("e", 90, "Suu Kyi", "Suu Kyi", "PERSON"),  # a surname of two words
+            ("f", 5, "Suu Kyi", "Suu Kyi", "PERSON"),
+            ("g", 5, "Osama bin Laden", "Osama bin Laden", "PERSON"),
+            ("h", 5, "bin Laden", "bin Laden", "PERSON"),
+            ("i", 5, "Megyn Kelly", "Megyn Kelly", "PERSON"),  # a first name not listed
+            ("j", 5, "Fox News’ Megyn Kelly", "Fox News’ Megyn Kelly", "ORG"),
+            ("k", 5, "Keith Lamont Scott", "Keith Lamont Scott", "ORG"),
+            ("l", 5, "Lamont Scott", "Lamont Scott", "PERSON"),  # "Scott" is a first name too
+        ]
+    )
+    resolved = resolve_corpus(table, {})
+    assert (
+        _entities(resolved)
+        == ["Hillary Clinton"] * 2
+        + ["Jill Stein"] * 2
+        + ["Aung San Suu Kyi"] * 3
+        + ["Osama bin Laden"] * 2
+        + ["Megyn Kelly"] * 2
+        + ["Keith Lamont Scott"] * 2
+    )
+    assert set(resolved["label"]) == {"PERSON"}
+    assert resolved["resolution"].tolist()[1::2][:2] == ["variant", "variant"]
+
+
+def test_names_that_only_end_alike_stay_apart():
+    table = _mentions(
+        [
+            ("a", 5, "Paul Jones", "Paul Jones", "PERSON"),
+            ("b", 5, "John Paul Jones", "John Paul Jones", "PERSON"),  # two first names
+            ("c", 5, "Hillary Clinton", "Hillary Clinton", "PERSON"),
+            ("d", 5, "Friends of Hillary Clinton", "Friends of Hillary Clinton", "PERSON"),
+            ("e", 5, "Jim Crow", "Jim Crow", "PERSON"),
+            ("f", 5, "New Jim Crow", "New Jim Crow", "ORG"),  # an organisation, no possessive
+            ("g", 5, "New York", "New York", "GPE"),
+            ("g", 50, "New York", "New York", "PERSON"),  # mostly a place
+            ("h", 5, "Cultural Center of New York", "Cultural Center of New York", "ORG"),
+            ("i", 5, "Sandy Hook", "Sandy Hook", "PERSON"),
+            ("j", 5, "Victoria at Sandy Hook", "Victoria at Sandy Hook", "PERSON"),
+            ("k", 5, "Defeat Crooked Hillary", "Defeat Crooked Hillary", "PERSON"),
+            ("k", 90, "Crooked Hillary", "Crooked Hillary", "PERSON"),  # a first name in it
+            ("m", 0, "Follow Adelle Nazarian", "Follow Adelle Nazarian", "PERSON"),  # a headline
+            ("m", 90, "Adelle Nazarian", "Adelle Nazarian", "PERSON"),
+        ]
+    )
+    resolved = resolve_corpus(table, {})
+    assert _entities(resolved) == table["entity"].tolist()
+
+
 @pytest.mark.parametrize(
     ("hillary", "bill", "expected"),
     [

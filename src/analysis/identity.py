@@ -6,16 +6,19 @@ Jong-un" when the document names him in full). What one document cannot settle, 
 
 1. merges **variants** of one name: case, dots and honorifics ("F.B.I." and "FBI", "HIllary
    Clinton" and "Hillary Clinton"), under the most frequent form;
-2. resolves **short names** (a surname or a first name alone) the document did not: when the
+2. merges two names of one person where one **ends with the other**: an epithet, title or
+   headline's words before a full name ("Crooked Hillary Clinton"), a surname of two words or
+   more ("Suu Kyi" for "Aung San Suu Kyi");
+3. resolves **short names** (a surname or a first name alone) the document did not: when the
    document names two people who share it ("Bill Clinton", "Hillary Clinton"), each mention goes
    to the nearest of them named before it (after it when none is); when the document names none,
    the corpus decides: the person whose full name with that short name is in at least
    :data:`DOMINANT_SHARE` of the documents that name any such person. Otherwise the mentions are
    marked ambiguous and counted as ``"<name> (ambiguous)"``, never as a person of their own. A
    short name the model labelled an organisation goes to the person too ("Podesta");
-3. settles each entity's **label** across the corpus by the vote of its mentions.
+4. settles each entity's **label** across the corpus by the vote of its mentions.
 
-4. applies a researcher's **overrides** (:func:`read_overrides`: a surface form, optionally in
+5. applies a researcher's **overrides** (:func:`read_overrides`: a surface form, optionally in
    one document, is counted for a given entity, or kept separate under its own name).
 
 It returns the mentions with ``entity``, ``label`` and ``resolution`` updated (``corpus``,
@@ -169,6 +172,7 @@ def resolve_corpus(
         return mentions
     table = mentions.copy()
     _merge_variants(table)
+    _merge_name_parts(table)
     _resolve_short_names(table, texts)
     _apply_overrides(table, overrides)
     _settle_labels(table)
@@ -201,6 +205,105 @@ def _merge_variants(table: pd.DataFrame) -> None:
         changed = table["entity"].isin(rename)
         table.loc[changed, "entity"] = table.loc[changed, "entity"].map(rename)
         table.loc[changed, "resolution"] = "variant"
+
+
+def _merge_name_parts(table: pd.DataFrame) -> None:
+    """One person under two names, one ending with the other:
+
+    - a person's name after an outlet's or party's possessive ("Fox News’ Megyn Kelly", "Green
+      Party’s Jill Stein", which the model may call an organisation), or a full name with a listed
+      first name (:func:`given_names`) after capitalised words that hold none: a title, an
+      epithet or a headline's words ("Sen. Bernie Sanders", "Crooked Hillary Clinton"), counted
+      for the name;
+    - a surname of two words or more that does not start with a listed first name ("Suu Kyi",
+      "Peña Nieto", "bin Laden", "Lamont Scott"), counted for the one name in the corpus that
+      ends with it ("Aung San Suu Kyi"), which is a person's from then on, when that name starts
+      with a listed first name ("Keith Lamont Scott"), or, for a surname with no listed first
+      name in it, when a document introduces the name before the surname outside its first
+      sentence (a headline's "Follow Adelle Nazarian" is not her name).
+
+    Two names that each start with a listed first name stay apart ("Paul Jones", "John Paul
+    Jones"), and so do words before a name that are not all capitalised ("Friends of Hillary
+    Clinton") and names mostly tagged as something else ("New York")."""
+    given = given_names()
+    named = table[table["label"].isin(_SHORT_NAME_LABELS)]
+    votes = named.groupby(["entity", "label"], sort=False).size().sort_values(ascending=False)
+    majority = votes.reset_index().drop_duplicates("entity").set_index("entity")["label"]
+    people = set(majority.index[majority == "PERSON"])  # most mentions say PERSON
+    words = {name: tuple(name.split()) for name in named["entity"].unique()}
+    longer: dict[tuple[str, ...], list[str]] = defaultdict(list)
+    for name, parts in words.items():
+        for k in range(1, len(parts) - 1):  # every proper ending of two words or more
+            longer[parts[k:]].append(name)
+    first_at = named.groupby(["doc_id", "entity"], sort=False)["start_char"].min().to_dict()
+    in_body = set(named.loc[named["sent_id"] > 0, "entity"])
+    documents_of = named.groupby("entity", sort=False)["doc_id"].agg(set).to_dict()
+
+    def introduced(full: str, short: str) -> bool:
+        """A document names ``full`` before ``short``, and ``full`` is not a headline's alone."""
+        shared = documents_of[full] & documents_of[short]
+        return full in in_body and any(first_at[d, full] < first_at[d, short] for d in shared)
+
+    rename: dict[str, str] = {}
+    surnamed: set[str] = set()  # names found to be a person's by a surname of theirs
+    for name, parts in words.items():
+        ending_with = longer.get(parts, [])
+        if name not in people or not ending_with or not _looks_like_a_name(parts):
+            continue
+        for other in ending_with:
+            before = words[other][: len(words[other]) - len(parts)]
+            if not all(w[:1].isupper() and not _INITIAL.match(w) for w in before):
+                continue
+            if _OWNER.search(before[-1]) or (
+                parts[0] in given
+                and _is_full_name(name)
+                and other in people
+                and not any(w in given for w in before)
+            ):
+                rename[other] = name
+        full = ending_with[0]
+        # A surname that holds a first name ("Lamont Scott", "Crooked Hillary") only for a name
+        # that starts with one ("Keith Lamont Scott", not "Defeat Crooked Hillary").
+        if (
+            len(ending_with) == 1
+            and parts[0] not in given
+            and _looks_like_a_name(words[full])
+            and not _OWNER.search(words[full][-len(parts) - 1])
+            and (
+                words[full][0] in given
+                or (
+                    not any(w in given for w in parts)
+                    and (parts[0] in _NAME_PARTICLES or introduced(full, name))
+                )
+            )
+        ):
+            rename[name] = full
+            surnamed.add(full)
+    for name in list(rename):  # follow chains to their end
+        seen = {name}
+        while rename[name] in rename and rename[name] not in seen:
+            seen.add(rename[name])
+            rename[name] = rename[rename[name]]
+    if rename:
+        changed = table["entity"].isin(rename)
+        table.loc[changed, "entity"] = table.loc[changed, "entity"].map(rename)
+        table.loc[changed, "resolution"] = "variant"
+        table.loc[changed | table["entity"].isin(surnamed), "label"] = "PERSON"
+
+
+#: An owner's possessive before a name: "Fox News’ Megyn Kelly", "Breitbart’s Joel Pollak".
+_OWNER = re.compile(r"[’']s?$")
+#: Lower-case words inside a person's name ("Osama bin Laden", "Ludwig van Beethoven").
+_NAME_PARTICLES = frozenset(
+    {"al", "bin", "ibn", "el", "van", "von", "der", "den", "de", "da", "di", "du", "la", "le"}
+    | {"del", "dos", "das", "ter"}
+)
+
+
+def _looks_like_a_name(words: tuple[str, ...]) -> bool:
+    """At most five words, each capitalised or a particle: "Aung San Suu Kyi", "bin Laden", not
+    "Victoria at Sandy Hook"."""
+    return len(words) <= 5 and all(w[:1].isupper() or w in _NAME_PARTICLES for w in words)
 
 
 def _is_full_name(name: str) -> bool:

@@ -180,12 +180,33 @@ def test_acronym_merges_into_the_name_it_spells():
     assert set(mentions["resolution"]) == {"model", "acronym"}
 
 
+PERSON_NOUNS = Knowledge(
+    nickname_cues=("known as", "dubbed", "called", "nicknamed"), descriptors={"man": "PERSON"}
+)
+
+
 def test_nickname_counts_for_the_person_it_names():
     text = "Jo Park arrived. The man dubbed “Iron Fist” smiled, and “Iron Fist” spoke."
     ents = [("Jo Park", "PERSON"), ("Iron Fist", "WORK_OF_ART")]
-    merged, mentions = _entities(_parsed(text, ents))
+    merged, mentions = _entities(_parsed(text, ents), PERSON_NOUNS)
     assert merged == {"Jo Park": ["Jo Park", "Iron Fist", "Iron Fist"]}
     assert mentions["label"].eq("PERSON").all()
+    text = "Jo Park, known as “Iron Fist”, smiled."
+    merged, _ = _entities(_parsed(text, ents[:1]), PERSON_NOUNS)
+    assert merged == {"Jo Park": ["Jo Park", "Iron Fist"]}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Jo Park wrote a book called “Iron Fist”, and “Iron Fist” sold.",  # a book's title
+        "Jo Park dubbed “Iron Fist” a liar, and “Iron Fist” replied.",  # someone Jo Park named
+        "Jo Park says the Ohio native nicknamed “Iron Fist” is kind.",  # someone described
+    ],
+)
+def test_a_nickname_not_introduced_for_the_person_is_not_theirs(text):
+    merged, _ = _entities(_parsed(text, [("Jo Park", "PERSON")]), PERSON_NOUNS)
+    assert merged == {"Jo Park": ["Jo Park"]}
 
 
 def test_label_majority_and_descriptor_vote():

@@ -134,8 +134,25 @@ def _nickname_pattern(cues: Sequence[str]) -> re.Pattern[str] | None:
         re.escape(c).replace(r"\ ", r"\s+") for c in sorted(cues, key=len)[::-1]
     )
     return re.compile(
-        rf"\b(?:{alternatives})\s+(?:the\s+)?[“\"‘']([A-Z][^”\"’'\n]{{0,58}}?)[”\"’']"
+        rf"\b(?P<cue>{alternatives})\s+(?:the\s+)?[“\"‘'](?P<nickname>[A-Z][^”\"’'\n]{{0,58}}?)[”\"’']"
     )
+
+
+# Between a name and the cue, a comma and at most an adverb: "Kim Jong-un, (also) known as".
+_APPOSITIVE = re.compile(r"\s*,\s*(?:(?:also|often|sometimes|widely|popularly|better|once)\s+)?")
+
+
+def _names_the_person(gap: str, cue: str, descriptors: dict[str, str]) -> bool:
+    """Whether a nickname the text introduces names the person mentioned just before it, from
+    the ``gap`` between that name and the ``cue``: right after the name and a comma ("Kim
+    Jong-un, known as"), right after the name for "known as", or after a noun for a person
+    (a PERSON describing noun: "the leader known as", "the man dubbed"). Not a book or group
+    "called" something, not someone a person "dubbed" ("Trump dubbed “Lyin’ Ted”"), and not
+    another person described after a verb ("Clinton says the Ohio native nicknamed")."""
+    if _APPOSITIVE.fullmatch(gap) or (not gap.strip() and cue.lower().endswith("known as")):
+        return True
+    words = re.findall(r"[\w’'.-]+", gap)
+    return bool(words) and descriptors.get(words[-1].lower()) == "PERSON"
 
 
 def _resolve_document(
@@ -159,16 +176,21 @@ def _resolve_document(
             known_label[canonical] = label
 
     # 2. Nicknames the text introduces: "the leader known as the “Rocket Man”". The nickname
-    # names the nearest person mentioned before it; every occurrence then counts for that person.
+    # names the nearest person mentioned before it when the words between say so
+    # (:func:`_names_the_person`); every occurrence then counts for that person.
     pattern = _nickname_pattern(knowledge.nickname_cues)
     nicknames: list[_Mention] = []
     if pattern is not None:
         for match in pattern.finditer(text):
-            nickname = match.group(1).strip()
+            nickname = match["nickname"].strip()
             people = [m for m in mentions if m.end <= match.start() and _label_of(m) == "PERSON"]
             if not people:
                 continue
-            referent = max(people, key=lambda m: m.start).name
+            nearest = max(people, key=lambda m: m.start)
+            gap = text[nearest.end : match.start()]
+            if not _names_the_person(gap, " ".join(match["cue"].split()), knowledge.descriptors):
+                continue
+            referent = nearest.name
             for occurrence in re.finditer(rf"(?<!\w){re.escape(nickname)}(?!\w)", text):
                 nicknames.append(
                     _Mention(occurrence.start(), occurrence.end(), nickname, "", how="nickname")

@@ -135,6 +135,33 @@ def test_a_name_ending_with_a_full_name_or_a_long_surname_is_one_person():
     assert resolved["resolution"].tolist()[1::2][:2] == ["variant", "variant"]
 
 
+def test_a_surname_the_model_took_for_a_place_is_the_person_named_in_full():
+    table = _mentions(
+        [
+            ("a", 5, "John Kasich", "John Kasich", "PERSON"),
+            ("a", 50, "Kasich", "Kasich", "GPE"),  # the small model's favourite mistake
+            ("a", 90, "Kasich", "Kasich", "GPE"),
+            ("b", 5, "Steve Israel", "Steve Israel", "PERSON"),
+            ("b", 50, "Israel", "Israel", "GPE"),  # Israel stands alone in c and d
+            ("c", 5, "Israel", "Israel", "GPE"),
+            ("d", 5, "Israel", "Israel", "GPE"),
+            ("e", 5, "Cruz’s Iowa", "Cruz’s Iowa", "PERSON"),  # no one's name
+            ("e", 50, "Iowa", "Iowa", "GPE"),
+        ]
+    )
+    resolved = resolve_corpus(table, {})
+    assert _entities(resolved) == ["John Kasich"] * 3 + [
+        "Steve Israel",
+        "Israel",
+        "Israel",
+        "Israel",
+        "Cruz’s Iowa",
+        "Iowa",
+    ]
+    assert resolved["label"].tolist()[:3] == ["PERSON"] * 3
+    assert resolved["resolution"].tolist()[1:3] == ["short name"] * 2
+
+
 def test_names_that_only_end_alike_stay_apart():
     table = _mentions(
         [

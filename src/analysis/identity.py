@@ -397,6 +397,33 @@ def _resolve_short_names(table: pd.DataFrame, texts: Mapping[str, str]) -> None:
         & table["entity"].map(lambda name: len(_words(name)) == 1)
     ]
     decided: dict[int, tuple[str, str]] = {}  # row index -> (entity, resolution)
+    # A surname the model gave the label of a place, group or thing ("Kasich" GPE, "McAuliffe"
+    # LOC, "Pelosi" EVENT) is a person's when its document names one person in full with it
+    # last, unless the corpus has the word alone, with no one of that name in the document, in
+    # more documents than it names such a person ("Israel" beside Steve Israel, "Idaho" beside
+    # a headline's "Take Idaho", "Cuban" beside Mark Cuban). Not a name the data files resolved.
+    other = table[
+        ~table["label"].isin(_SHORT_NAME_LABELS)
+        & ~table["resolution"].isin({"alias", "metonym"})
+        & table["entity"].map(lambda name: len(_words(name)) == 1)
+    ]
+    owners_of = {
+        (doc_id, name): [
+            full
+            for full in named_in.get(doc_id, (Counter(), []))[0]
+            if _words(full)[-1] == name and not any(_OWNER.search(w) for w in full.split()[:-1])
+        ]
+        for doc_id, name in other[["doc_id", "entity"]].drop_duplicates().itertuples(index=False)
+    }
+    alone = Counter(name for (_, name), owners in owners_of.items() if not owners)
+    surname_documents = Counter(
+        _words(full)[-1]
+        for (_, full) in people[["doc_id", "entity"]].drop_duplicates().itertuples(index=False)
+    )
+    for (doc_id, name), owners in owners_of.items():
+        if len(owners) == 1 and alone[name] <= surname_documents[name]:
+            rows = other[(other["doc_id"] == doc_id) & (other["entity"] == name)]
+            decided.update(dict.fromkeys(rows.index, (owners[0], "short name")))
     for (doc_id, name), rows in short.groupby(["doc_id", "entity"], sort=False):
         weight, positions = named_in.get(doc_id, (Counter(), []))
         in_doc = _Names(weight).candidates(name)

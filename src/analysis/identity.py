@@ -407,13 +407,14 @@ def _resolve_short_names(table: pd.DataFrame, texts: Mapping[str, str]) -> None:
         & ~table["resolution"].isin({"alias", "metonym"})
         & table["entity"].map(lambda name: len(_words(name)) == 1)
     ]
+    rows_of = other.groupby(["doc_id", "entity"], sort=False).groups
     owners_of = {
         (doc_id, name): [
             full
             for full in named_in.get(doc_id, (Counter(), []))[0]
             if _words(full)[-1] == name and not any(_OWNER.search(w) for w in full.split()[:-1])
         ]
-        for doc_id, name in other[["doc_id", "entity"]].drop_duplicates().itertuples(index=False)
+        for doc_id, name in rows_of
     }
     alone = Counter(name for (_, name), owners in owners_of.items() if not owners)
     surname_documents = Counter(
@@ -422,8 +423,7 @@ def _resolve_short_names(table: pd.DataFrame, texts: Mapping[str, str]) -> None:
     )
     for (doc_id, name), owners in owners_of.items():
         if len(owners) == 1 and alone[name] <= surname_documents[name]:
-            rows = other[(other["doc_id"] == doc_id) & (other["entity"] == name)]
-            decided.update(dict.fromkeys(rows.index, (owners[0], "short name")))
+            decided.update(dict.fromkeys(rows_of[doc_id, name], (owners[0], "short name")))
     for (doc_id, name), rows in short.groupby(["doc_id", "entity"], sort=False):
         weight, positions = named_in.get(doc_id, (Counter(), []))
         in_doc = _Names(weight).candidates(name)

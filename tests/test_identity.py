@@ -254,9 +254,12 @@ def test_prefixed_forms_and_headline_fragments_are_no_one_s_name():
             ("b", 5, "Barack Obama", "Barack Obama", "PERSON"),
         ]
     )
-    entities = _entities(resolve_corpus(table, {}))
+    resolved = resolve_corpus(table, {})
+    entities = _entities(resolved)
     assert entities[1:3] == ["Barack Obama", "Barack Obama"]
     assert entities[3:5] == ["pro-Clinton", "Hillary Clinton"]
+    # The headline's mention is cut down to the name it holds.
+    assert resolved.loc[1, ["text", "start_char", "end_char"]].tolist() == ["Obama", 0, 5]
 
 
 def test_an_organisation_label_on_a_surname_gives_way_to_the_person():
@@ -282,6 +285,28 @@ def test_speakers_and_targets_follow_their_mentions():
     targets = pd.DataFrame(
         {"doc_id": ["x"], "start_char": [10], "end_char": [17], "entity": ["Clinton"]}
         | {"label": ["PERSON"], "score": [0.5]}
+    )
+    assert rename_targets(targets, changes)["entity"].tolist() == ["Hillary Clinton"]
+
+
+def test_a_mention_cut_down_to_its_name_keeps_its_rows_at_the_model_s_offsets():
+    before = _mentions(
+        [
+            ("a", 5, "Hillary Clinton", "Hillary Clinton", "PERSON"),
+            ("b", 5, "Crooked Hillary Clinton", "Crooked Hillary Clinton", "PERSON"),
+        ]
+    )
+    after = resolve_corpus(before, {})
+    assert after.loc[1, ["text", "start_char", "end_char"]].tolist() == ["Hillary Clinton", 13, 28]
+    changes = renames(before, after)
+    targets = pd.DataFrame(
+        {
+            "doc_id": ["b"],
+            "start_char": [5],
+            "end_char": [28],
+            "entity": ["Crooked Hillary Clinton"],
+        }
+        | {"label": ["PERSON"], "score": [-0.5]}
     )
     assert rename_targets(targets, changes)["entity"].tolist() == ["Hillary Clinton"]
 

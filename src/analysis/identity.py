@@ -286,9 +286,14 @@ def _merge_name_parts(table: pd.DataFrame) -> None:
             rename[name] = rename[rename[name]]
     if rename:
         changed = table["entity"].isin(rename)
-        table.loc[changed, "entity"] = table.loc[changed, "entity"].map(rename)
+        before_names = table.loc[changed, "entity"]
+        table.loc[changed, "entity"] = before_names.map(rename)
         table.loc[changed, "resolution"] = "variant"
         table.loc[changed | table["entity"].isin(surnamed), "label"] = "PERSON"
+        # A title, epithet or owner before the name is no part of it: the mention is the name.
+        for old, new in rename.items():
+            if old.endswith(" " + new):
+                _narrow(table, before_names.index[before_names == old], new)
 
 
 #: An owner's possessive before a name: "Fox News’ Megyn Kelly", "Breitbart’s Joel Pollak".
@@ -372,7 +377,22 @@ def _unfold_fragments(table: pd.DataFrame) -> None:
         alone = rows[rows["text"] == short].index
         table.loc[alone, ["entity", "label"]] = [short, "PERSON"]
         if not prefixed:  # "pro-Clinton" itself is no mention of the person
-            table.loc[rows.index.difference(alone), ["entity", "label"]] = [short, "PERSON"]
+            fragments = rows.index.difference(alone)
+            table.loc[fragments, ["entity", "label"]] = [short, "PERSON"]
+            _narrow(table, fragments, short)  # "Obama" in "Obama Says", not the whole headline
+
+
+def _narrow(table: pd.DataFrame, index: Iterable[int], name: str) -> None:
+    """Cut each mention at ``index`` down to the last whole-word occurrence of ``name`` in its
+    text ("Crooked Hillary Clinton" -> "Hillary Clinton", "Obama Says" -> "Obama"), so its
+    offsets and keyword show the name; a mention without it is left as it is."""
+    pattern = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)")
+    for row in index:
+        text = table.at[row, "text"]
+        found = list(pattern.finditer(text))
+        if found and text != name:
+            start = int(table.at[row, "start_char"]) + found[-1].start()
+            table.loc[row, ["start_char", "end_char", "text"]] = [start, start + len(name), name]
 
 
 def _headline_only(rows: pd.DataFrame) -> bool:
@@ -512,10 +532,16 @@ def _settle_labels(table: pd.DataFrame) -> None:
 
 def renames(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
     """``doc_id, start_char, end_char, before, entity, label``: the mentions whose entity or
-    label the pass changed, with their entity before it."""
+    label the pass changed, with their entity before it, at the offsets the model gave them
+    (the targeted sentiment rows and attribution sources have those; the pass may narrow a
+    mention to its name)."""
     changed = (before["entity"] != after["entity"]) | (before["label"] != after["label"])
-    table = after.loc[changed, ["doc_id", "start_char", "end_char", "entity", "label"]]
-    return table.assign(before=before.loc[changed, "entity"])
+    table = before.loc[changed, ["doc_id", "start_char", "end_char"]]
+    return table.assign(
+        entity=after.loc[changed, "entity"],
+        label=after.loc[changed, "label"],
+        before=before.loc[changed, "entity"],
+    )
 
 
 def rename_targets(targets: pd.DataFrame, changes: pd.DataFrame) -> pd.DataFrame:

@@ -291,9 +291,14 @@ def _merge_name_parts(table: pd.DataFrame) -> None:
         table.loc[changed, "resolution"] = "variant"
         table.loc[changed | table["entity"].isin(surnamed), "label"] = "PERSON"
         # A title, epithet or owner before the name is no part of it: the mention is the name.
-        for old, new in rename.items():
-            if old.endswith(" " + new):
-                _narrow(table, before_names.index[before_names == old], new)
+        _narrow(
+            table,
+            (
+                (before_names.index[before_names == old], new)
+                for old, new in rename.items()
+                if old.endswith(" " + new)
+            ),
+        )
 
 
 #: An owner's possessive before a name: "Fox News’ Megyn Kelly", "Breitbart’s Joel Pollak".
@@ -358,6 +363,8 @@ def _unfold_fragments(table: pd.DataFrame) -> None:
         if short is not None and not any(w in given for w in words):
             short_of[name] = short
     candidates = names[names["entity"].isin(short_of)]
+    surname_of: dict[int, str] = {}  # row -> the surname it counts for
+    narrowed: list[tuple[pd.Index, str]] = []
     for (_, name), rows in candidates.groupby(["doc_id", "entity"], sort=False):
         words = _words(name)
         short = short_of[name]
@@ -374,25 +381,39 @@ def _unfold_fragments(table: pd.DataFrame) -> None:
         )
         if not ((person and prefixed) or surname_first or _headline_only(rows)):
             continue
-        alone = rows[rows["text"] == short].index
-        table.loc[alone, ["entity", "label"]] = [short, "PERSON"]
+        alone = rows.index[rows["text"] == short]
+        surname_of.update(dict.fromkeys(alone, short))
         if not prefixed:  # "pro-Clinton" itself is no mention of the person
             fragments = rows.index.difference(alone)
-            table.loc[fragments, ["entity", "label"]] = [short, "PERSON"]
-            _narrow(table, fragments, short)  # "Obama" in "Obama Says", not the whole headline
+            surname_of.update(dict.fromkeys(fragments, short))
+            narrowed.append((fragments, short))  # "Obama" in "Obama Says", not the headline
+    if surname_of:
+        index = pd.Index(list(surname_of))
+        table.loc[index, "entity"] = list(surname_of.values())
+        table.loc[index, "label"] = "PERSON"
+    _narrow(table, narrowed)
 
 
-def _narrow(table: pd.DataFrame, index: Iterable[int], name: str) -> None:
-    """Cut each mention at ``index`` down to the last whole-word occurrence of ``name`` in its
-    text ("Crooked Hillary Clinton" -> "Hillary Clinton", "Obama Says" -> "Obama"), so its
-    offsets and keyword show the name; a mention without it is left as it is."""
-    pattern = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)")
-    for row in index:
-        text = table.at[row, "text"]
-        found = list(pattern.finditer(text))
-        if found and text != name:
-            start = int(table.at[row, "start_char"]) + found[-1].start()
-            table.loc[row, ["start_char", "end_char", "text"]] = [start, start + len(name), name]
+def _narrow(table: pd.DataFrame, mentions: Iterable[tuple[pd.Index, str]]) -> None:
+    """Cut each mention down to the last whole-word occurrence of its name in its text, for
+    ``(rows, name)`` pairs ("Crooked Hillary Clinton" -> "Hillary Clinton", "Obama Says" ->
+    "Obama"), so that its offsets and keyword show the name; a mention without it stays."""
+    spans: dict[int, tuple[int, int, str]] = {}
+    for index, name in mentions:
+        pattern = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)")
+        for row, text, start in zip(
+            index, table.loc[index, "text"], table.loc[index, "start_char"], strict=True
+        ):
+            found = list(pattern.finditer(text))
+            if found and text != name:
+                begin = int(start) + found[-1].start()
+                spans[row] = (begin, begin + len(name), name)
+    if spans:
+        rows = pd.Index(list(spans))
+        starts, ends, texts = zip(*spans.values(), strict=True)
+        table.loc[rows, "start_char"] = list(starts)
+        table.loc[rows, "end_char"] = list(ends)
+        table.loc[rows, "text"] = list(texts)
 
 
 def _headline_only(rows: pd.DataFrame) -> bool:

@@ -162,6 +162,17 @@ def test_a_surname_the_model_took_for_a_place_is_the_person_named_in_full():
     assert resolved["resolution"].tolist()[1:3] == ["short name"] * 2
 
 
+def test_a_name_that_starts_with_another_s_surname_keeps_its_own_surname():
+    table = _mentions(
+        [
+            ("a", 5, "Richard Osman", "Richard Osman", "PERSON"),
+            ("a", 50, "Osman Abu Laban", "Osman Abu Laban", "PERSON"),
+            ("a", 90, "Abu Laban", "Abu Laban", "PERSON"),  # his surname: he is no fragment
+        ]
+    )
+    assert _entities(resolve_corpus(table, {})) == ["Richard Osman"] + ["Osman Abu Laban"] * 2
+
+
 def test_names_that_only_end_alike_stay_apart():
     table = _mentions(
         [

@@ -378,6 +378,8 @@ def _unfold_fragments(table: pd.DataFrame) -> None:
             and words[0] == short
             and documents[name] == 1
             and not any(_INITIAL.match(w) for w in words)
+            # a surname of its own joined it ("Abu Laban" for "Osman Abu Laban"): a name
+            and not (rows["resolution"] == "variant").any()
         )
         if not ((person and prefixed) or surname_first or _headline_only(rows)):
             continue

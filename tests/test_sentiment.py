@@ -293,10 +293,12 @@ def test_features_mark_quotation_and_speaker(nlp):
 
 def test_model_scores_the_features_of_the_feature_list(nlp):
     # The model looks the content words' weights up by lemma instead of by feature name: the
-    # same weights, in the same order (the logits add up in it), as target_features' names.
+    # same weights, in the same order (the logits add up in it), as target_features' names;
+    # the pooled word vectors come after them.
     from analysis.sentiment.context import _context
     from analysis.sentiment.features import _feature_list
     from analysis.sentiment.model import _model_features, _model_index
+    from analysis.sentiment.vectors import pooled_words
 
     model = load_sentiment_model()
     index = _model_index(model)
@@ -313,6 +315,11 @@ def test_model_scores_the_features_of_the_feature_list(nlp):
             for name, value, i in _feature_list(context)
             if name in model.weights
         ]
+        if model.words is not None:  # then the pooled words, each weighing its share of a pool
+            expected += [
+                (model.words.row(word, pool), weight, i)
+                for pool, i, word, weight in pooled_words(context, model.words.vocabulary)
+            ]
         assert _model_features(context, index) == expected
 
 

@@ -10,6 +10,8 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = PACKAGE_DIR / "data"
 #: The packaged targeted sentiment model (:mod:`analysis.sentiment.model`).
 SENTIMENT_MODEL_FILE = DATA_DIR / "sentiment_model.json"
+#: The targeted model's word table (:mod:`analysis.sentiment.vectors`), named by the model file.
+SENTIMENT_WORDS_FILE = DATA_DIR / "sentiment_words.npz"
 
 
 def _find_project_root() -> Path:

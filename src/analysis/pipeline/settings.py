@@ -51,6 +51,8 @@ class Settings:
         are valid for it."""
         info = model_info(self.model)
         files = sorted(paths.DATA_DIR.glob("*.csv")) + [paths.SENTIMENT_MODEL_FILE]
+        if paths.SENTIMENT_WORDS_FILE.is_file():
+            files.append(paths.SENTIMENT_WORDS_FILE)
         if self.cues_file:
             files.append(paths.resolve_path(self.cues_file))
         digest = hashlib.sha256()

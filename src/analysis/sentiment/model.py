@@ -1,6 +1,7 @@
-"""The targeted sentiment model: a logistic regression over the named features, read from its
-JSON file once per process, its weights indexed for scoring many targets, and its prediction
-with each word's contribution."""
+"""The targeted sentiment model: a logistic regression over the named features and the pooled
+word vectors (see :mod:`analysis.sentiment.vectors`), read from its JSON file (and the word table
+the file names) once per process, its weights indexed for scoring many targets, and its
+prediction with each word's contribution."""
 
 from __future__ import annotations
 
@@ -14,25 +15,31 @@ from analysis import paths
 from analysis.errors import AnalysisError
 from analysis.sentiment.context import _GROUP_WEIGHTS, _Context
 from analysis.sentiment.features import _scope_features, _window_features
+from analysis.sentiment.vectors import POOLS, WordTable, pooled_words, read_word_table
 
 MODEL_FILE = paths.SENTIMENT_MODEL_FILE
-MODEL_FORMAT = "analysis.sentiment.logistic/1"
+MODEL_FORMAT = "analysis.sentiment.logistic/2"
+# Models of the first format have no word table; they are read as they were.
+_FORMATS = ("analysis.sentiment.logistic/1", MODEL_FORMAT)
 
 
 class SentimentModel(NamedTuple):
-    """A multinomial logistic regression over named features (see :func:`target_features`).
+    """A multinomial logistic regression over named features (see :func:`target_features`)
+    and, if it has a word table, the word vectors pooled around the target.
 
     Attributes:
         classes: the polarity of each column of the weights, ``(-1, 0, 1)``.
         intercept: one per class.
         weights: feature name -> one weight per class.
         info: how the model was trained, and its scores.
+        words: each word's weights per pool and class, or None.
     """
 
     classes: tuple[int, ...]
     intercept: tuple[float, ...]
     weights: dict[str, tuple[float, ...]]
     info: dict
+    words: WordTable | None = None
 
 
 @functools.lru_cache(maxsize=4)
@@ -41,23 +48,30 @@ def load_sentiment_model(path: str | os.PathLike[str] | None = None) -> Sentimen
 
     Args:
         path: a JSON file written by ``scripts/train_sentiment.py``; default the packaged
-            :data:`MODEL_FILE`.
+            :data:`MODEL_FILE`. The word table it names is read from the same folder.
 
     Raises:
-        AnalysisError: the file is missing or is not such a model.
+        AnalysisError: the file or its word table is missing or is not such a model.
     """
     file = paths.resolve_path(path) if path else MODEL_FILE
     try:
         data = json.loads(file.read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
         raise AnalysisError(f"{file}: cannot read the sentiment model ({error})") from error
-    if not isinstance(data, dict) or data.get("format") != MODEL_FORMAT:
+    if not isinstance(data, dict) or data.get("format") not in _FORMATS:
         raise AnalysisError(f"{file}: not a sentiment model of format {MODEL_FORMAT!r}")
+    words = None
+    vectors = data.get("vectors")
+    if vectors:
+        if tuple(vectors.get("pools", ())) != POOLS:
+            raise AnalysisError(f"{file}: word pools {vectors.get('pools')}, expected {POOLS}")
+        words = read_word_table(file.parent / vectors["file"], len(data["classes"]))
     return SentimentModel(
         classes=tuple(data["classes"]),
         intercept=tuple(data["intercept"]),
         weights={name: tuple(w) for name, w in data["weights"].items()},
         info=data.get("info", {}),
+        words=words,
     )
 
 
@@ -105,8 +119,9 @@ def _model_features(
     context: _Context, index: _ModelIndex
 ) -> list[tuple[tuple[float, ...], float, int]]:
     """``(weights, value, token index or -1)`` of the features of :func:`_feature_list` that
-    the model knows, in the same order (the logits add up in it, to the last bit); the weights
-    as :class:`_ModelIndex` keeps them, their mean last."""
+    the model knows, in the same order (the logits add up in it, to the last bit), then of the
+    pooled words (:func:`pooled_words`, a word's value its weight in the pool); the weights as
+    :class:`_ModelIndex` keeps them, their mean last."""
     weights_of = index.weights.get
     present = [
         (weights, value, i)
@@ -136,6 +151,13 @@ def _model_features(
         for name, value, i in _window_features(context, near)
         if (weights := weights_of(name)) is not None
     )
+    table = index.model.words
+    if table is not None:
+        row = table.row
+        present.extend(
+            (row(word, pool), weight, i)
+            for pool, i, word, weight in pooled_words(context, table.vocabulary)
+        )
     return present
 
 

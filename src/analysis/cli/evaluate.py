@@ -14,6 +14,7 @@ from analysis.evaluate import (
     format_scores,
     format_sentiment_scores,
     gold_corpus,
+    model_summary,
     pipeline_attributions,
     predict_attributions,
     predict_newsmtsc,
@@ -97,7 +98,13 @@ def _add_sentiment_cli(tasks: argparse._SubParsersAction) -> None:
         "model",
         help="score sentiment against human judgements (NewsMTSC targets, VADER NYT snippets)",
     )
-    options.path(sentiment, "--newsmtsc", "a NewsMTSC .jsonl file")
+    sentiment.add_argument(
+        "--newsmtsc",
+        type=Path,
+        action="append",
+        metavar="FILE",
+        help="a NewsMTSC .jsonl file; repeat it to score several splits in one run",
+    )
     options.path(
         sentiment,
         "--vader-nyt",
@@ -129,19 +136,20 @@ def _run_sentiment(args: argparse.Namespace) -> int:
         raise AnalysisError("give --newsmtsc FILE, --vader-nyt FILE, --stance FILE or several")
     if (args.stance is None) != (args.texts is None):
         raise AnalysisError("--stance and --texts go together")
-    if args.predictions is not None and args.newsmtsc is None:
-        raise AnalysisError("--predictions needs --newsmtsc")
+    if args.predictions is not None and len(args.newsmtsc or ()) != 1:
+        raise AnalysisError("--predictions needs one --newsmtsc file")
     scores: dict[str, object] = {}
-    if args.newsmtsc is not None:
-        targets = read_newsmtsc(args.newsmtsc.absolute())
+    if args.method == "model" and (args.newsmtsc or args.stance is not None):
+        scores["model"] = model_summary()
+    results = []
+    for file in args.newsmtsc or ():
+        targets = read_newsmtsc(file.absolute())
         predictions = predict_newsmtsc(targets, method=args.method, model=args.model)
-        scores["newsmtsc"] = {
-            "file": args.newsmtsc.name,
-            "method": args.method,
-            **score_newsmtsc(predictions),
-        }
+        results.append({"file": file.name, "method": args.method, **score_newsmtsc(predictions)})
         if args.predictions is not None:
             write_newsmtsc_predictions(predictions, args.predictions.absolute())
+    if results:
+        scores["newsmtsc"] = results
     if args.vader_nyt is not None:
         snippets = read_vader_nyt(args.vader_nyt.absolute())
         scores["vader_nyt"] = {"file": args.vader_nyt.name, **score_vader_nyt(snippets)}

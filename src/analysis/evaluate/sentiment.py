@@ -14,12 +14,19 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from analysis import paths
 from analysis.errors import AnalysisError
 from analysis.evaluate.attributions import _round
 from analysis.evaluate.brat import _read_utf8
 from analysis.parsing import load_model, parse
 from analysis.schema import DEFAULT_MODEL
-from analysis.sentiment import polarity_of, target_sentiment, vader_scores
+from analysis.sentiment import (
+    MODEL_FILE,
+    load_sentiment_model,
+    polarity_of,
+    target_sentiment,
+    vader_scores,
+)
 
 #: NewsMTSC's polarity codes as -1/0/1.
 NEWSMTSC_POLARITY = {2.0: -1, 4.0: 0, 6.0: 1}
@@ -195,11 +202,45 @@ def _pearson(x: Sequence[float], y: Sequence[float]) -> float:
         return float(np.corrcoef(x, y)[0, 1])
 
 
+def model_summary() -> dict[str, Any]:
+    """What the packaged targeted model is and how it was chosen: its files, training data, the
+    cross-validated macro-F1 of the settings tried and the one kept (from the model file's
+    ``info``, written by ``scripts/train_sentiment.py``)."""
+    model = load_sentiment_model()
+    info = model.info
+    cv = info.get("cv_macro_f1", {})
+    files = [MODEL_FILE.name]
+    if model.words is not None:
+        files.append(paths.SENTIMENT_WORDS_FILE.name)
+    return {
+        "files": files,
+        "bytes": sum((MODEL_FILE.parent / name).stat().st_size for name in files),
+        "training_data": info.get("training_data", ""),
+        "settings_tried": len(cv),
+        "cv_macro_f1": max(cv.values()) if cv else None,
+        "words": len(model.words.vocabulary) if model.words is not None else 0,
+    }
+
+
 def format_sentiment_scores(scores: Mapping[str, Any]) -> str:
-    """A compact plain-text summary of sentiment scores (``newsmtsc`` and/or ``vader_nyt``)."""
+    """A compact plain-text summary of sentiment scores (``model``, ``newsmtsc``, ``vader_nyt``
+    and ``stance``, whichever are there)."""
     lines = []
-    if "newsmtsc" in scores:
-        newsmtsc = scores["newsmtsc"]
+    if "model" in scores:
+        model = scores["model"]
+        cv = model["cv_macro_f1"]
+        lines.append(
+            f"Targeted model: {' + '.join(model['files'])} ({model['bytes'] / 1e6:.1f} MB"
+            + (f", {model['words']:,} words" if model["words"] else "")
+            + f"); trained on {model['training_data'].split(' (')[0]}"
+            + (
+                f"; 5-fold cross-validated macro-F1 {cv:.4f}, the best of "
+                f"{model['settings_tried']} settings"
+                if cv is not None
+                else ""
+            )
+        )
+    for newsmtsc in scores.get("newsmtsc", ()):
         lines.append(
             f"NewsMTSC {newsmtsc['file']}: {newsmtsc['targets']} targets in "
             f"{newsmtsc['sentences']} sentences"

@@ -50,6 +50,7 @@ Two runs wrote byte-identical files.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import io
 import json
 import sys
@@ -341,6 +342,7 @@ def main(argv: list[str] | None = None) -> int:
         write_word_table(table_file, words, word_table(vectorizer, classifier, vectors, best_scale))
         vectors_entry = {
             "file": table_file.name,
+            "sha256": hashlib.sha256(table_file.read_bytes()).hexdigest(),
             "pools": list(POOLS),
             "scale": best_scale,
             "words": len(words),

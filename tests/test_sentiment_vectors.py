@@ -4,6 +4,7 @@ holds the model's weights for them, and that the table scores as the pooled vect
 from __future__ import annotations
 
 import importlib.util
+import json
 import sys
 from types import SimpleNamespace
 
@@ -155,3 +156,31 @@ def test_negation_and_contrast_weigh_as_in_the_lexicon_methods(nlp):
         assert sum(abs(w) for w in words.values()) == pytest.approx(1.0)
     contrast = _pools(nlp, "Jones is lazy but smart.", "Jones")
     assert contrast["sentence"]["smart"] == pytest.approx(3 * contrast["sentence"]["lazy"])
+
+
+def _copy_shipped_model(tmp_path):
+    data = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
+    table = tmp_path / data["vectors"]["file"]
+    table.write_bytes(paths.SENTIMENT_WORDS_FILE.read_bytes())
+    return data, tmp_path / "model.json"
+
+
+def test_a_model_loads_only_the_word_table_it_was_trained_with(tmp_path, train_script):
+    data, model_file = _copy_shipped_model(tmp_path)
+    assert data["vectors"]["sha256"]  # written by the training script
+    model_file.write_text(json.dumps(data), encoding="utf-8")
+    assert load_sentiment_model(model_file).words is not None
+    # Another table of the same shape in its place: refused.
+    table = tmp_path / data["vectors"]["file"]
+    weights = load_sentiment_model().words.weights
+    words = list(load_sentiment_model().words.vocabulary)
+    train_script.write_word_table(table, words, weights * 2)
+    load_sentiment_model.cache_clear()  # read once per process: read again
+    with pytest.raises(AnalysisError, match="not the word table"):
+        load_sentiment_model(model_file)
+    for vectors in ({"pools": list(POOLS)}, "sentiment_words.npz"):
+        model_file.write_text(json.dumps({**data, "vectors": vectors}), encoding="utf-8")
+        load_sentiment_model.cache_clear()
+        with pytest.raises(AnalysisError, match="does not name a word table"):
+            load_sentiment_model(model_file)
+    load_sentiment_model.cache_clear()

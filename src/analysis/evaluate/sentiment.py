@@ -14,7 +14,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analysis import paths
 from analysis.errors import AnalysisError
 from analysis.evaluate.attributions import _round
 from analysis.evaluate.brat import _read_utf8
@@ -209,12 +208,12 @@ def model_summary() -> dict[str, Any]:
     model = load_sentiment_model()
     info = model.info
     cv = info.get("cv_macro_f1", {})
-    files = [MODEL_FILE.name]
-    if model.words is not None:
-        files.append(paths.SENTIMENT_WORDS_FILE.name)
+    files = [MODEL_FILE]
+    if model.words is not None and model.words.path is not None:
+        files.append(model.words.path)
     return {
-        "files": files,
-        "bytes": sum((MODEL_FILE.parent / name).stat().st_size for name in files),
+        "files": [file.name for file in files],
+        "bytes": sum(file.stat().st_size for file in files),
         "training_data": info.get("training_data", ""),
         "settings_tried": len(cv),
         "cv_macro_f1": max(cv.values()) if cv else None,

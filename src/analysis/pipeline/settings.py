@@ -50,9 +50,11 @@ class Settings:
         every data file the analyses read and the analysis code: tables computed under one key
         are valid for it."""
         info = model_info(self.model)
-        files = sorted(paths.DATA_DIR.glob("*.csv")) + [paths.SENTIMENT_MODEL_FILE]
-        if paths.SENTIMENT_WORDS_FILE.is_file():
-            files.append(paths.SENTIMENT_WORDS_FILE)
+        files = [
+            *sorted(paths.DATA_DIR.glob("*.csv")),
+            paths.SENTIMENT_MODEL_FILE,
+            *sorted(paths.DATA_DIR.glob("*.npz")),  # the model's word table
+        ]
         if self.cues_file:
             files.append(paths.resolve_path(self.cues_file))
         digest = hashlib.sha256()

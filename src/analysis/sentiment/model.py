@@ -6,6 +6,7 @@ prediction with each word's contribution."""
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import math
 import os
@@ -62,10 +63,26 @@ def load_sentiment_model(path: str | os.PathLike[str] | None = None) -> Sentimen
         raise AnalysisError(f"{file}: not a sentiment model of format {MODEL_FORMAT!r}")
     words = None
     vectors = data.get("vectors")
-    if vectors:
+    if vectors is not None:
+        if not isinstance(vectors, dict) or not isinstance(vectors.get("file"), str):
+            raise AnalysisError(f"{file}: its 'vectors' entry does not name a word table file")
         if tuple(vectors.get("pools", ())) != POOLS:
             raise AnalysisError(f"{file}: word pools {vectors.get('pools')}, expected {POOLS}")
-        words = read_word_table(file.parent / vectors["file"], len(data["classes"]))
+        table = file.parent / vectors["file"]
+        # The table must be the one trained with these weights, not a stale one of the same shape.
+        expected = vectors.get("sha256")
+        if expected is not None:
+            try:
+                digest = hashlib.sha256(table.read_bytes()).hexdigest()
+            except OSError as error:
+                raise AnalysisError(
+                    f"{table}: cannot read the sentiment word table ({error})"
+                ) from error
+            if digest != expected:
+                raise AnalysisError(
+                    f"{table}: not the word table {file.name} was trained with (SHA-256 differs)"
+                )
+        words = read_word_table(table, len(data["classes"]))
     return SentimentModel(
         classes=tuple(data["classes"]),
         intercept=tuple(data["intercept"]),

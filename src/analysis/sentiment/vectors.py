@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from pathlib import Path
 
 import numpy as np
 from spacy.lang.en.stop_words import STOP_WORDS
@@ -103,13 +104,17 @@ class WordTable:
     Attributes:
         vocabulary: lowercased word -> row.
         weights: ``(words, pools, classes)``.
+        path: the file it was read from, if any.
     """
 
-    __slots__ = ("vocabulary", "weights", "_rows")
+    __slots__ = ("vocabulary", "weights", "path", "_rows")
 
-    def __init__(self, vocabulary: dict[str, int], weights: np.ndarray):
+    def __init__(
+        self, vocabulary: dict[str, int], weights: np.ndarray, path: Path | None = None
+    ) -> None:
         self.vocabulary = vocabulary
         self.weights = weights
+        self.path = path
         # Rows as tuples, made on first use: a corpus uses a few thousand of the words.
         self._rows: dict[tuple[int, int], tuple[float, ...]] = {}
 
@@ -142,4 +147,4 @@ def read_word_table(path: str | os.PathLike[str], classes: int) -> WordTable:
             f"{path}: word table of shape {weights.shape}, expected "
             f"({len(words)}, {len(POOLS)}, {classes})"
         )
-    return WordTable({w: k for k, w in enumerate(words)}, weights)
+    return WordTable({w: k for k, w in enumerate(words)}, weights, Path(path))

@@ -14,6 +14,7 @@ import numpy as np
 # spaCy's type stubs leave out its compiled parts_of_speech module.
 from spacy import parts_of_speech  # type: ignore[attr-defined]
 from spacy.attrs import DEP, HEAD, IDX, IS_PUNCT, LEMMA, LOWER, ORTH, POS, SPACY
+from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.strings import StringStore
 from spacy.tokens import Doc, Span, Token
 
@@ -217,6 +218,7 @@ class _Sentence:
         "valenced",
         "contrasts",
         "boundaries",
+        "plain",
     )
 
     def __init__(self, tokens: _Tokens, start: int, end: int):
@@ -254,6 +256,12 @@ class _Sentence:
             for i in marks[bisect.bisect_left(marks, start) : bisect.bisect_left(marks, end)]
         ]
         self.boundaries = [i for i, boundary in enumerate(self.boundary, start) if boundary]
+        # The words that are neither punctuation nor stop words (the word-vector pools' words).
+        self.plain = [
+            i
+            for i, (lower, punct) in enumerate(zip(self.lowers, self.punct, strict=True), start)
+            if not punct and lower not in STOP_WORDS
+        ]
         # The words that may divide a target's scope into a before and an after.
         self.contrasts = [
             i

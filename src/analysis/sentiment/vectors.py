@@ -33,7 +33,6 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
-from spacy.lang.en.stop_words import STOP_WORDS
 
 from analysis.errors import AnalysisError
 from analysis.sentiment.context import _Context
@@ -57,7 +56,6 @@ def pooled_words(
     s, o, labels = context.sentence, context.sentence.start, context.labels
     target = context.target
     first, last = target.start, target.end - 1
-    rows = [vocabulary.get(lower) for lower in s.lowers]
     pools: list[list[tuple[int, float]]] = [[] for _ in POOLS]
     # The governor and its other dependents, apart from punctuation, the target's own tokens and
     # what opens another clause ("but attacked Jones" is not said of Smith in "Critics praised
@@ -69,13 +67,12 @@ def pooled_words(
         if i != head and (s.boundary[i - o] or s.deps[i - o] == "cc"):
             continue
         pools[0].append((i, 1.0))
-    for k, lower in enumerate(s.lowers):
-        i = o + k
-        if first <= i <= last or s.punct[k] or lower in STOP_WORDS:
+    for i in s.plain:
+        if first <= i <= last:
             continue
         pools[1].append((i, 1.0 / (1 + min(abs(i - first), abs(i - last)))))
         pools[2].append((i, 1.0))
-        if labels[k] is not None and labels[k] != "other":
+        if labels[i - o] is not None and labels[i - o] != "other":
             pools[3].append((i, 1.0))
     # A valenced word counts as the lexicon methods count it: negated, it counts against
     # ("not a good leader"); before a contrast word in the target's scope it counts less, after
@@ -90,7 +87,7 @@ def pooled_words(
         known = [
             (i, row, weight * factors.get(i, 1.0))
             for i, weight in words
-            if (row := rows[i - o]) is not None
+            if (row := vocabulary.get(s.lowers[i - o])) is not None
         ]
         total = sum(abs(weight) for _, _, weight in known)
         out.extend((p, i, row, weight / total) for i, row, weight in known)

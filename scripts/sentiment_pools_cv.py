@@ -25,7 +25,7 @@ articles to folds, to see whether the gain exceeds the spread of the fold assign
 The log of the run the README reports (two CPU cores; a first run, next to another job, gave the
 same figures in 469 s):
 
-    prepared in 62 s; targets by role subject 4400, patient 1045, modifier 1440,
+    prepared in 59 s; targets by role subject 4400, patient 1045, modifier 1440,
     prepositional 1142, other 712
     one pool per kind                         0.6857
     governor by role                          0.6892

@@ -20,7 +20,6 @@ from analysis.sentiment.context import _context
 from analysis.sentiment.vectors import (
     KINDS,
     POOLS,
-    ROLES,
     WordTable,
     pooled_words,
     read_word_table,
@@ -94,7 +93,26 @@ def test_the_governor_and_scope_pools_are_kept_apart_by_the_targets_role(nlp):
         doc = nlp(sentence)
         start = sentence.index(target)
         assert role_of(_context(doc, start, start + len(target))) == role, sentence
-    assert len(POOLS) == 2 * len(ROLES) + 2
+    assert POOLS == (
+        "governor:subject",
+        "governor:patient",
+        "governor:modifier",
+        "governor:prepositional",
+        "governor:other",
+        "near",
+        "sentence",
+        "scope:subject",
+        "scope:patient",
+        "scope:modifier",
+        "scope:prepositional",
+        "scope:other",
+    )
+    # The words come grouped by pool, in POOLS order.
+    doc = nlp(text)
+    for name in ("Critics", "Smith", "Jones"):
+        start = text.index(name)
+        pools = pooled_words(_context(doc, start, start + len(name)), {t.lower_: t.i for t in doc})
+        assert [p for p, *_ in pools] == sorted(p for p, *_ in pools)
 
 
 def test_each_pool_weighs_to_one_and_leaves_the_target_out(nlp):

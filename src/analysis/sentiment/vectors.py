@@ -68,8 +68,8 @@ WEIGHTS_KEY = "weights"
 def pooled_words(
     context: _Context, vocabulary: Mapping[str, int]
 ) -> list[tuple[int, int, int, float]]:
-    """``(pool, token index, vocabulary row, weight)`` of the words of each pool (in
-    :data:`POOLS` order, then by token) that the vocabulary has; each pool's weights sum to 1
+    """``(pool, token index, vocabulary row, weight)`` of the words of each pool that the
+    vocabulary has, grouped by pool in :data:`POOLS` order; each pool's weights sum to 1
     in absolute value, a negated word's weight below 0. Of the pools kept apart by role, only
     those of the target's role (:func:`role_of`) have words.
 

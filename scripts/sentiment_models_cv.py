@@ -24,7 +24,14 @@ from sentiment_tensor_cv import tensor_features
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.feature_extraction import DictVectorizer
 from sklearn.neural_network import MLPClassifier
-from train_sentiment import FOLDS, add_data_argument, article_of, cross_validate, parse_split
+from train_sentiment import (
+    FOLDS,
+    add_data_argument,
+    article_of,
+    cross_validate,
+    folds_of,
+    parse_split,
+)
 
 from analysis.evaluate import read_newsmtsc, score_polarity
 from analysis.parsing import load_model
@@ -37,8 +44,7 @@ BOOSTING_VARIANTS = ((0.1, 15), (0.05, 31))
 
 def grouped_cv(features, labels, articles, make, *, min_count: int, dense: bool) -> float:
     """Macro-F1 of ``make()`` over the article folds of ``train_sentiment.cross_validate``."""
-    order = {a: k % FOLDS for k, a in enumerate(sorted(set(articles)))}
-    folds = np.array([order[a] for a in articles])
+    folds = folds_of(articles)
     y = np.array(labels)
     predicted = np.zeros_like(y)
     for fold in range(FOLDS):

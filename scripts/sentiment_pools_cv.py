@@ -46,7 +46,6 @@ same figures in 469 s):
 from __future__ import annotations
 
 import argparse
-import random
 import sys
 import time
 from pathlib import Path
@@ -57,16 +56,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from train_sentiment import (  # noqa: E402
     FOLDS,
-    _matrix,
     add_data_argument,
     article_of,
-    fit,
+    folds_of,
+    macro_f1,
+    out_of_fold,
     parse_split,
     pooled_vectors,
     read_vectors,
 )
 
-from analysis.evaluate import read_newsmtsc, score_polarity  # noqa: E402
+from analysis.evaluate import read_newsmtsc  # noqa: E402
 from analysis.parsing import load_model  # noqa: E402
 from analysis.schema import DEFAULT_MODEL  # noqa: E402
 from analysis.sentiment import target_features  # noqa: E402
@@ -75,41 +75,9 @@ from analysis.sentiment.vectors import KINDS, POOLS, ROLES, role_of  # noqa: E40
 
 SCALE = 2.0
 C = 0.05
-CLASSES = np.array([-1, 0, 1])
-
-
-def folds_of(articles: list[str], seed: int | None) -> np.ndarray:
-    """Each target's fold: articles in sorted order (as the training script), or shuffled."""
-    order = sorted(set(articles))
-    if seed is not None:
-        random.Random(seed).shuffle(order)
-    fold = {a: k % FOLDS for k, a in enumerate(order)}
-    return np.array([fold[a] for a in articles])
-
-
-def out_of_fold(features, labels, folds, dense) -> np.ndarray:
-    """Out-of-fold log-probabilities, ``(targets, classes)``."""
-    out = np.zeros((len(labels), len(CLASSES)))
-    for f in range(FOLDS):
-        train = np.flatnonzero(folds != f)
-        test = np.flatnonzero(folds == f)
-        vectorizer, classifier = fit(
-            [features[k] for k in train], [labels[k] for k in train], C, 2, dense[train]
-        )
-        rows = _matrix(vectorizer, [features[k] for k in test], dense[test])
-        out[test] = classifier.predict_log_proba(rows)
-    return out
-
-
-def _f1(gold, predicted: np.ndarray) -> float:
-    value = score_polarity(list(gold), [int(c) for c in predicted])["macro_f1"]
-    assert isinstance(value, float)
-    return value
-
-
-def macro_f1(labels, log_proba: np.ndarray, offset=(0.0, 0.0)) -> float:
-    shifted = log_proba + np.array([offset[0], 0.0, offset[1]])
-    return _f1(labels, CLASSES[shifted.argmax(1)])
+MIN_COUNT = 2
+# The negative and positive classes' log-probabilities are offset by these (neutral by 0).
+OFFSETS = np.round(np.arange(-0.6, 0.61, 0.05), 2)
 
 
 def blocks(unit: np.ndarray) -> dict[str, np.ndarray]:
@@ -140,18 +108,20 @@ def split(unit: np.ndarray, roles: np.ndarray, kinds: set[str]) -> np.ndarray:
 
 
 def nested_offsets(labels, log_proba: np.ndarray, folds: np.ndarray) -> float:
-    grid = np.round(np.arange(-0.6, 0.61, 0.05), 2)
+    """Macro-F1 with class offsets chosen, for each fold, on the other folds' predictions."""
     y = np.asarray(labels)
-    predicted = np.zeros(len(y), dtype=int)
+    shifted = np.zeros_like(log_proba)
     for f in range(FOLDS):
         other = folds != f
         best = max(
-            ((a, b) for a in grid for b in grid),
-            key=lambda ab: (macro_f1(y[other], log_proba[other], ab), -abs(ab[0]) - abs(ab[1])),
+            ((a, b) for a in OFFSETS for b in OFFSETS),
+            key=lambda ab: (
+                macro_f1(y[other], log_proba[other] + [ab[0], 0.0, ab[1]]),
+                -abs(ab[0]) - abs(ab[1]),
+            ),
         )
-        here = log_proba[folds == f] + np.array([best[0], 0.0, best[1]])
-        predicted[folds == f] = CLASSES[here.argmax(1)]
-    return _f1(y, predicted)
+        shifted[folds == f] = log_proba[folds == f] + [best[0], 0.0, best[1]]
+    return macro_f1(y, shifted)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -187,10 +157,10 @@ def main(argv: list[str] | None = None) -> int:
         "every pool by role": split(unit, roles, {"near", "sentence"}),
         "governor and scope by role, quotation": np.hstack([unit, base * quoted]),
     }
-    folds = folds_of(articles, None)
+    folds = folds_of(articles)
     scores = {}
     for name, dense in variants.items():
-        log_proba = out_of_fold(features, labels, folds, dense)
+        log_proba = out_of_fold(features, labels, folds, C, MIN_COUNT, dense)
         scores[name] = macro_f1(labels, log_proba)
         print(f"{name:41} {scores[name]:.4f}", flush=True)
         if name == "governor and scope by role":
@@ -201,8 +171,8 @@ def main(argv: list[str] | None = None) -> int:
     gains = []
     for seed in range(args.seeds):
         folds = folds_of(articles, seed)
-        a = macro_f1(labels, out_of_fold(features, labels, folds, base))
-        b = macro_f1(labels, out_of_fold(features, labels, folds, unit))
+        a = macro_f1(labels, out_of_fold(features, labels, folds, C, MIN_COUNT, base))
+        b = macro_f1(labels, out_of_fold(features, labels, folds, C, MIN_COUNT, unit))
         gains.append(b - a)
         print(f"seed {seed}: {a:.4f} {b:.4f} ({b - a:+.4f})", flush=True)
     print(

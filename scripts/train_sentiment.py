@@ -54,6 +54,7 @@ import argparse
 import hashlib
 import io
 import json
+import random
 import sys
 import time
 import zipfile
@@ -132,16 +133,25 @@ def fit(
     return vectorizer, classifier
 
 
-def cross_validate(
-    features, labels, articles, c: float, min_count: int, dense: np.ndarray | None = None
-) -> float:
-    """Macro-F1 of :func:`fit` by 5-fold cross-validation, each article in one fold."""
-    order = {a: k % FOLDS for k, a in enumerate(sorted(set(articles)))}
-    folds = [order[a] for a in articles]
-    predicted = [0] * len(labels)
+def folds_of(articles: list[str], seed: int | None = None) -> np.ndarray:
+    """Each target's fold, every sentence of an article in the same one: the articles in sorted
+    order dealt round the folds, or in an order shuffled by ``seed``."""
+    order = sorted(set(articles))
+    if seed is not None:
+        random.Random(seed).shuffle(order)
+    fold = {a: k % FOLDS for k, a in enumerate(order)}
+    return np.array([fold[a] for a in articles])
+
+
+def out_of_fold(
+    features, labels, folds: np.ndarray, c: float, min_count: int, dense: np.ndarray | None = None
+) -> np.ndarray:
+    """Each target's log-probabilities per class from :func:`fit` on the other folds,
+    ``(targets, classes)``."""
+    out = np.zeros((len(labels), len(CLASSES)))
     for fold in range(FOLDS):
-        train = [k for k, f in enumerate(folds) if f != fold]
-        test = [k for k, f in enumerate(folds) if f == fold]
+        train = np.flatnonzero(folds != fold)
+        test = np.flatnonzero(folds == fold)
         vectorizer, classifier = fit(
             [features[k] for k in train],
             [labels[k] for k in train],
@@ -152,9 +162,22 @@ def cross_validate(
         rows = _matrix(
             vectorizer, [features[k] for k in test], None if dense is None else dense[test]
         )
-        for k, p in zip(test, classifier.predict(rows), strict=True):
-            predicted[k] = int(p)
-    return score_polarity(labels, predicted)["macro_f1"]
+        out[test] = classifier.predict_log_proba(rows)
+    return out
+
+
+def macro_f1(labels, log_proba: np.ndarray) -> float:
+    """Macro-F1 of the most probable class of each target."""
+    value = score_polarity(list(labels), [CLASSES[k] for k in log_proba.argmax(1)])["macro_f1"]
+    assert isinstance(value, float)
+    return value
+
+
+def cross_validate(
+    features, labels, articles, c: float, min_count: int, dense: np.ndarray | None = None
+) -> float:
+    """Macro-F1 of :func:`fit` by 5-fold cross-validation, each article in one fold."""
+    return macro_f1(labels, out_of_fold(features, labels, folds_of(articles), c, min_count, dense))
 
 
 def read_vectors(path: Path, size: int) -> tuple[list[str], np.ndarray]:
@@ -230,7 +253,7 @@ def write_word_table(path: Path, words: list[str], table: np.ndarray) -> None:
     """An ``.npz`` of the words (UTF-8, one per line) and the table (float16: twelve pools of
     100,000 words fit in 10 MB only so; the rounding moves a logit by about 1e-3), with fixed
     timestamps so that the same table gives the same bytes (``numpy.savez`` stamps the time)."""
-    arrays = {
+    arrays: dict[str, np.ndarray] = {
         WORDS_KEY: np.frombuffer("\n".join(words).encode("utf-8"), dtype=np.uint8),
         WEIGHTS_KEY: table.astype(np.float16),
     }

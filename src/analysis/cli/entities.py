@@ -19,12 +19,23 @@ def add(commands: argparse._SubParsersAction) -> None:
         "--labels", default=",".join(DEFAULT_LABELS), help="comma-separated entity labels"
     )
     parser.add_argument("--by-document", action="store_true", help="one row per document")
+    parser.add_argument(
+        "--audit",
+        action="store_true",
+        help="list the entities worth checking (odd name shapes, lowercase aliases, mixed "
+        "labels, likely splits) instead of counting",
+    )
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Print the entity frequency table."""
     tables = options.load_tables(args, only=["entity_mentions"])
+    if args.audit:
+        from analysis.identity.audit import audit
+
+        options.write_table(audit(tables.entity_mentions, tables.texts), args.format)
+        return 0
     labels = [label.strip() for label in args.labels.split(",") if label.strip()]
     table = entity_frequencies(tables.name_mentions(labels), by_document=args.by_document)
     if args.top is not None:

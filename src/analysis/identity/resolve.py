@@ -1,31 +1,5 @@
-"""Entities that hold across a corpus: the corpus pass after each document's own resolution.
-
-:func:`analysis.entities.resolve_document` merges the names of one document ("Kim" into "Kim
-Jong-un" when the document names him in full). What one document cannot settle, the corpus can;
-:func:`resolve_corpus` takes every document's canonical mentions and
-
-1. merges **variants** of one name: case, dots and honorifics ("F.B.I." and "FBI", "HIllary
-   Clinton" and "Hillary Clinton"), under the most frequent form;
-2. merges two names of one person where one **ends with the other**: an epithet, title or
-   headline's words before a full name ("Crooked Hillary Clinton"), a surname of two words or
-   more ("Suu Kyi" for "Aung San Suu Kyi");
-3. resolves **short names** (a surname or a first name alone) the document did not: when the
-   document names two people who share it ("Bill Clinton", "Hillary Clinton"), each mention goes
-   to the nearest of them named before it (after it when none is); when the document names none,
-   the corpus decides: the person whose full name with that short name is in at least
-   :data:`DOMINANT_SHARE` of the documents that name any such person. Otherwise the mentions are
-   marked ambiguous and counted as ``"<name> (ambiguous)"``, never as a person of their own. A
-   short name the model labelled an organisation goes to the person too ("Podesta");
-4. settles each entity's **label** across the corpus by the vote of its mentions.
-
-5. applies a researcher's **overrides** (:func:`read_overrides`: a surface form, optionally in
-   one document, is counted for a given entity, or kept separate under its own name).
-
-It returns the mentions with ``entity``, ``label`` and ``resolution`` updated (``corpus``,
-``nearest``, ``variant``, ``ambiguous``, ``override``), and :func:`rename_speakers` and
-:func:`rename_targets` carry the same decisions to the attribution and sentiment tables. The pass
-reads only the tables, so it costs a small fraction of parsing (see the README's benchmark).
-"""
+"""The corpus pass itself: :func:`resolve_corpus` and the steps it takes, in order (see
+:mod:`analysis.identity`)."""
 
 from __future__ import annotations
 
@@ -34,7 +8,7 @@ import functools
 import os
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
@@ -42,6 +16,17 @@ import pandas as pd
 
 from analysis import paths
 from analysis.errors import AnalysisError
+from analysis.identity.evidence import (
+    NAME_PARTICLES,
+    SUFFIXES,
+    WordUse,
+    given_name_key,
+    given_names,
+    is_given_name,
+    name_problem,
+    sub_names,
+    title_case_line,
+)
 
 #: A person is the corpus's referent of a short name when at least this share of the documents
 #: that name someone with that short name in full name that person (chosen on PolNeAR dev).
@@ -154,6 +139,16 @@ def _words(name: str) -> tuple[str, ...]:
 _NAME_SPLIT = re.compile(r"[\s\-‐–]+")
 
 
+def _per_value(values: pd.Series, function: Callable[[str], object]) -> pd.Series:
+    """``function`` of each value, computed once per distinct value (a corpus repeats its
+    names)."""
+    return values.map({value: function(value) for value in values.unique()})
+
+
+def _word_count(values: pd.Series) -> pd.Series:
+    return _per_value(values, lambda name: len(_words(name)))
+
+
 def resolve_corpus(
     mentions: pd.DataFrame, texts: Mapping[str, str], overrides: Sequence[Override] = ()
 ) -> pd.DataFrame:
@@ -171,9 +166,12 @@ def resolve_corpus(
     if mentions.empty:
         return mentions
     table = mentions.copy()
+    use = WordUse(texts)
     _merge_variants(table)
+    _reject_non_names(table, texts, use)
     _merge_name_parts(table)
-    _resolve_short_names(table, texts)
+    _resolve_short_names(table, texts, use)
+    _relabel_lone_words(table, use)
     _apply_overrides(table, overrides)
     _settle_labels(table)
     return table
@@ -201,10 +199,171 @@ def _merge_variants(table: pd.DataFrame) -> None:
         signatures = {_initials_of(name) for name in names} - {""}
         if len(names) > 1 and len(signatures) <= 1:
             rename.update({name: names[0] for name in names[1:]})
+    rename.update(_person_variants(table, counts, rename))
     if rename:
         changed = table["entity"].isin(rename)
         table.loc[changed, "entity"] = table.loc[changed, "entity"].map(rename)
         table.loc[changed, "resolution"] = "variant"
+
+
+def _person_variants(
+    table: pd.DataFrame, counts: pd.Series, rename: Mapping[str, str]
+) -> dict[str, str]:
+    """One person under the forms of one name: a middle name or initials more or less
+    ("Hillary Rodham Clinton", "Hillary Clinton"), a suffix ("Robert S. Mueller III"), a
+    nickname form of the first name ("Mike Bloomberg", "Michael Bloomberg";
+    :func:`~analysis.identity.evidence.given_name_key`), all under the most frequent form.
+
+    Only for names with a listed first name, the model's PERSON label and the same surname, and
+    only when the forms agree: not two different middle names or initials ("George W. Bush",
+    "George H. W. Bush"), not two suffixes, and not a suffix beside the plain name in one
+    document ("Donald Trump Jr." beside his father)."""
+    people = table.loc[table["label"] == "PERSON", ["doc_id", "entity"]].drop_duplicates()
+    documents_of = people.groupby("entity", sort=False)["doc_id"].agg(frozenset).to_dict()
+    groups: dict[tuple[str, str], list[tuple[str, str, str]]] = defaultdict(list)
+    for name in counts.index:  # most frequent first
+        if name in rename or name not in documents_of:
+            continue
+        words = name.split()
+        suffix = words[-1] if words[-1] in SUFFIXES else ""
+        core = words[:-1] if suffix else words
+        if not 2 <= len(core) <= 4 or not is_given_name(core[0]):
+            continue
+        if not all(w[:1].isupper() for w in core[1:]) or _POSSESSIVE.search(core[-1]):
+            continue
+        middle = "".join(c for w in core[1:-1] for c in w if c.isupper())  # "H. W." = "H.W."
+        groups[(given_name_key(core[0]), core[-1])].append((name, middle, suffix))
+    found: dict[str, str] = {}
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        middles = {middle for _, middle, _ in members} - {""}
+        suffixes = {suffix for _, _, suffix in members} - {""}
+        if len(middles) > 1 or len(suffixes) > 1:
+            continue
+        if suffixes:
+            with_suffix = frozenset().union(*(documents_of[n] for n, _, x in members if x))
+            plain = frozenset().union(*(documents_of[n] for n, _, x in members if not x))
+            if with_suffix & plain:
+                continue
+        canonical = members[0][0]
+        found.update({name: canonical for name, _, _ in members[1:]})
+    return found
+
+
+def _reject_non_names(table: pd.DataFrame, texts: Mapping[str, str], use: WordUse) -> None:
+    """Undo person "names" that are no one's name (:func:`~analysis.identity.evidence.
+    name_problem`: a possessive phrase, a function word, a common word), before any of them
+    absorbs another mention across the corpus:
+
+    - the model's own span is cut down to the part of it the corpus knows as a name of its own
+      and given that name's label ("Mitt Romney’s Medicare" -> Medicare, "Obama White House" ->
+      White House, "Battleground Senate" -> Senate, "Team Clinton" -> the surname Clinton, to
+      be resolved like any other), resolution ``relabelled``; with no such part it is dropped:
+      label ``""`` (no name table counts it), resolution ``not a name``;
+    - the mentions the document's own pass merged into it ("House" after "Will Lose House")
+      get their own name and the model's label back, to be resolved like any other."""
+    label_of = _vote(table)
+    names = [n for n, label in label_of.items() if label == "PERSON" and len(_words(n)) > 1]
+    found = table[table["entity"].isin(names) & (table["model_label"] != "")]
+    if found.empty:
+        return
+    places: dict[str, list[tuple[str, int]]] = defaultdict(list)  # where the model found each
+    for name, text, doc_id, start in zip(
+        found["entity"], found["text"], found["doc_id"], found["start_char"], strict=True
+    ):
+        if len(text.split()) > 1 or variant_key(text) == variant_key(name):
+            places[name].append((doc_id, start))
+    surnames = set()
+    for name in list(label_of):
+        words = name.split()
+        if label_of[name] == "PERSON" and len(words) > 1 and is_given_name(words[0]):
+            surnames.add(" ".join(words[1:]))
+            surnames.add(words[-1])
+            label_of.setdefault(words[-1], "PERSON")  # a surname, to be resolved
+    by_key = {variant_key(name): name for name in label_of}
+
+    # A name's label: as an entity, else as the model labels the words ("White House", which
+    # the metonyms count for the United States).
+    text_label = _vote(table[table["text"].str.contains(" ", regex=False)], "model_label", "text")
+
+    def label_of_name(part: str) -> str:
+        return label_of.get(by_key.get(variant_key(part), ""), "") or text_label.get(part, "")
+
+    problems: dict[str, str] = {}
+    for name, where in places.items():
+
+        def headline_only(where: list[tuple[str, int]] = where) -> bool:
+            return all(title_case_line(texts.get(doc_id, ""), start) for doc_id, start in where)
+
+        problem = name_problem(
+            name,
+            use,
+            headline_only=headline_only,
+            label_of=label_of_name,
+            is_surname=surnames.__contains__,
+        )
+        if problem:
+            problems[name] = problem
+    if not problems:
+        return
+    rejected = table["entity"].isin(problems)
+    for name in problems:
+        del label_of[name]
+    by_key = {variant_key(name): name for name in label_of}
+    # The model's other label for the whole span, where it gave one ("Swiss People’s Party").
+    others = table[rejected & ~table["model_label"].isin({"", "PERSON"})]
+    pairs = zip(others["text"], others["entity"], strict=True)
+    own = [variant_key(text) == variant_key(name) for text, name in pairs]
+    others = others.loc[pd.Series(own, index=others.index, dtype=bool)]
+    whole = _vote(others, column="model_label")
+    part_of: dict[str, str] = {}  # rejected name -> the name its own spans are cut down to
+    for name, problem in problems.items():
+        words = name.split()
+        if name in whole or (problem == "function word" and _ORGANISATION.search(name)):
+            # the model's other label, else an organisation's shape ("Friends of Hillary
+            # Clinton" names a group, not her)
+            label_of[name] = whole.get(name, "ORG")
+            by_key[variant_key(name)] = name
+            parts = [name]
+        elif problem == "possessive":
+            k = max(i for i, w in enumerate(words[:-1]) if _OWNER.search(w))
+            parts = [" ".join(words[k + 1 :])]
+        else:
+            parts = sub_names(words)
+        part_of[name] = next((p for p in parts if variant_key(p) in by_key), "")
+    rows = table[rejected]
+    entities, labels, how = [], [], []
+    narrowed: dict[str, list[int]] = defaultdict(list)
+    for index, text, model_label, name in zip(
+        rows.index, rows["text"], rows["model_label"], rows["entity"], strict=True
+    ):
+        if len(text.split()) > 1 or variant_key(text) == variant_key(name):
+            # the model's span of the name: cut down, or dropped
+            part = part_of[name]
+            if part:
+                entity = by_key[variant_key(part)]
+                entities.append(entity)
+                labels.append(label_of[entity])
+                how.append("relabelled")
+                if part != name:
+                    narrowed[part].append(index)
+            else:
+                entities.append(name)
+                labels.append("")
+                how.append("not a name")
+        else:  # a mention the name absorbed: its own again
+            entities.append(by_key.get(variant_key(text), _POSSESSIVE.sub("", text)))
+            labels.append(model_label)
+            how.append("model" if model_label else "propagated")
+    table.loc[rows.index, "entity"] = entities
+    table.loc[rows.index, "label"] = labels
+    table.loc[rows.index, "resolution"] = how
+    _narrow(table, ((pd.Index(index), part) for part, index in narrowed.items()))
+
+
+#: "X of Y" or "X for Y" in capitals: the shape of an organisation's name.
+_ORGANISATION = re.compile(r"^[A-Z]\S*(?: [A-Z]\S*)* (?:of|for) (?:the )?[A-Z]")
 
 
 def _merge_name_parts(table: pd.DataFrame) -> None:
@@ -273,7 +432,7 @@ def _merge_name_parts(table: pd.DataFrame) -> None:
                 words[full][0] in given
                 or (
                     not any(w in given for w in parts)
-                    and (parts[0] in _NAME_PARTICLES or introduced(full, name))
+                    and (parts[0] in NAME_PARTICLES or introduced(full, name))
                 )
             )
         ):
@@ -303,17 +462,12 @@ def _merge_name_parts(table: pd.DataFrame) -> None:
 
 #: An owner's possessive before a name: "Fox News’ Megyn Kelly", "Breitbart’s Joel Pollak".
 _OWNER = re.compile(r"[’']s?$")
-#: Lower-case words inside a person's name ("Osama bin Laden", "Ludwig van Beethoven").
-_NAME_PARTICLES = frozenset(
-    {"al", "bin", "ibn", "el", "van", "von", "der", "den", "de", "da", "di", "du", "la", "le"}
-    | {"del", "dos", "das", "ter"}
-)
 
 
 def _looks_like_a_name(words: tuple[str, ...]) -> bool:
     """At most five words, each capitalised or a particle: "Aung San Suu Kyi", "bin Laden", not
     "Victoria at Sandy Hook"."""
-    return len(words) <= 5 and all(w[:1].isupper() or w in _NAME_PARTICLES for w in words)
+    return len(words) <= 5 and all(w[:1].isupper() or w in NAME_PARTICLES for w in words)
 
 
 def _is_full_name(name: str) -> bool:
@@ -349,9 +503,7 @@ def _unfold_fragments(table: pd.DataFrame) -> None:
     merged the surname alone into such a name; each of those mentions becomes its surname again,
     and so does a headline fragment itself."""
     given = given_names()
-    names = table[
-        table["label"].isin(_SHORT_NAME_LABELS) & table["entity"].map(lambda n: len(_words(n)) > 1)
-    ]
+    names = table[table["label"].isin(_SHORT_NAME_LABELS) & (_word_count(table["entity"]) > 1)]
     people = names[names["label"] == "PERSON"]["entity"].unique()
     surnames = {_words(n)[-1] for n in people if _is_full_name(n) and _words(n)[0] in given}
     documents = names.drop_duplicates(["doc_id", "entity"])["entity"].value_counts()
@@ -363,9 +515,11 @@ def _unfold_fragments(table: pd.DataFrame) -> None:
         if short is not None and not any(w in given for w in words):
             short_of[name] = short
     candidates = names[names["entity"].isin(short_of)]
+    found = candidates[candidates["resolution"] == "model"]
+    headline = (found["sent_id"] == 0).groupby([found["doc_id"], found["entity"]]).all().to_dict()
     surname_of: dict[int, str] = {}  # row -> the surname it counts for
     narrowed: list[tuple[pd.Index, str]] = []
-    for (_, name), rows in candidates.groupby(["doc_id", "entity"], sort=False):
+    for (doc_id, name), rows in candidates.groupby(["doc_id", "entity"], sort=False):
         words = _words(name)
         short = short_of[name]
         prefixed = not words[0][:1].isupper()
@@ -381,7 +535,7 @@ def _unfold_fragments(table: pd.DataFrame) -> None:
             # a surname of its own joined it ("Abu Laban" for "Osman Abu Laban"): a name
             and not (rows["resolution"] == "variant").any()
         )
-        if not ((person and prefixed) or surname_first or _headline_only(rows)):
+        if not ((person and prefixed) or surname_first or headline.get((doc_id, name), False)):
             continue
         alone = rows.index[rows["text"] == short]
         surname_of.update(dict.fromkeys(alone, short))
@@ -418,14 +572,54 @@ def _narrow(table: pd.DataFrame, mentions: Iterable[tuple[pd.Index, str]]) -> No
         table.loc[rows, "text"] = list(texts)
 
 
-def _headline_only(rows: pd.DataFrame) -> bool:
-    found = rows[rows["resolution"] == "model"]
-    return len(found) > 0 and bool((found["sent_id"] == 0).all())
+def _person_reading(table: pd.DataFrame, use: WordUse) -> Callable[[str], bool]:
+    """Whether a bare word, in a document that names no one with it, can be taken for a person
+    the corpus knows ("Podesta"), or is to keep its own reading ("House", "Fox", "Post",
+    "Senate"): the documents where it stands for a person named in full beside it must be at
+    least as many as those where it is part of a name of something else ("White House", "Fox
+    News") or stands alone with no such person, and it must not be written lowercase more often
+    than it stands for a person (a first name aside: "Bill")."""
+    single = _word_count(table["text"]) == 1
+    multi = _word_count(table["entity"]) > 1
+    person = table["label"] == "PERSON"
+    as_person = table[single & multi & person]
+    ends = [
+        text
+        for text, name in zip(as_person["text"], as_person["entity"], strict=True)
+        if text in (_words(name)[0], _words(name)[-1])
+    ]
+    person_mentions = Counter(ends)
+    full = table.loc[multi & person, ["doc_id", "entity"]].drop_duplicates()
+    person_docs = Counter(
+        word
+        for _, word in {
+            (doc_id, w)
+            for doc_id, name in full.itertuples(index=False)
+            for w in (_words(name)[0], _words(name)[-1])
+        }
+    )
+    pairs = table.loc[multi & ~person, ["doc_id", "entity"]].drop_duplicates()
+    other_docs = Counter(
+        word
+        for doc_id, word in {(d, w) for d, e in pairs.itertuples(index=False) for w in _words(e)}
+    )
+    alone = table[single & ~multi & ~person & (table["resolution"] == "model")]
+    other_docs.update(Counter(alone.drop_duplicates(["doc_id", "text"])["text"]))
+
+    def reading(word: str) -> bool:
+        if is_given_name(word):
+            return True
+        if other_docs[word] > person_docs[word] or not person_docs[word]:
+            return False
+        return not use.is_common_word(word) or use.lowercase(word) <= person_mentions[word]
+
+    return functools.lru_cache(maxsize=None)(reading)
 
 
-def _resolve_short_names(table: pd.DataFrame, texts: Mapping[str, str]) -> None:
+def _resolve_short_names(table: pd.DataFrame, texts: Mapping[str, str], use: WordUse) -> None:
     _unfold_fragments(table)
-    people = table[(table["label"] == "PERSON") & table["entity"].map(_is_full_name)]
+    person_reading = _person_reading(table, use)
+    people = table[(table["label"] == "PERSON") & _per_value(table["entity"], _is_full_name)]
     documents_of: Counter[str] = Counter(people.drop_duplicates(["doc_id", "entity"])["entity"])
     corpus = _Names(documents_of)
     named_in = {
@@ -435,10 +629,7 @@ def _resolve_short_names(table: pd.DataFrame, texts: Mapping[str, str]) -> None:
         )
         for doc_id, rows in people.groupby("doc_id", sort=False)
     }
-    short = table[
-        table["label"].isin(_SHORT_NAME_LABELS)
-        & table["entity"].map(lambda name: len(_words(name)) == 1)
-    ]
+    short = table[table["label"].isin(_SHORT_NAME_LABELS) & (_word_count(table["entity"]) == 1)]
     decided: dict[int, tuple[str, str]] = {}  # row index -> (entity, resolution)
     # A surname the model gave the label of a place, group or thing ("Kasich" GPE, "McAuliffe"
     # LOC, "Pelosi" EVENT) is a person's when its document names one person in full with it
@@ -448,7 +639,7 @@ def _resolve_short_names(table: pd.DataFrame, texts: Mapping[str, str]) -> None:
     other = table[
         ~table["label"].isin(_SHORT_NAME_LABELS)
         & ~table["resolution"].isin({"alias", "metonym"})
-        & table["entity"].map(lambda name: len(_words(name)) == 1)
+        & (_word_count(table["entity"]) == 1)
     ]
     rows_of = other.groupby(["doc_id", "entity"], sort=False).groups
     owners_of = {
@@ -492,7 +683,7 @@ def _resolve_short_names(table: pd.DataFrame, texts: Mapping[str, str]) -> None:
                 last = {e: s for s, e in positions if s < start and e in here}
                 best = max(here, key=lambda c: (weight[c], last.get(c, -1)))
                 decided[index] = (best, "nearest")
-            else:
+            elif gender or person_reading(name):
                 candidates = _of_gender(corpus.candidates(name), gender)
                 referent = _corpus_referent(candidates, documents_of)
                 if referent:
@@ -529,13 +720,6 @@ def _of_gender(candidates: list[str], gender: str) -> list[str]:
     return [c for c in candidates if _gender_of(c) == gender]
 
 
-@functools.lru_cache(maxsize=1)
-def given_names() -> dict[str, str]:
-    """First name -> ``male`` or ``female``, from ``data/given_names.csv`` (user-editable)."""
-    with open(paths.DATA_DIR / "given_names.csv", encoding="utf-8", newline="") as handle:
-        return {row["name"]: row["gender"] for row in csv.DictReader(handle)}
-
-
 def _corpus_referent(candidates: list[str], documents_of: Counter[str]) -> str:
     """The candidate named in at least :data:`DOMINANT_SHARE` of the documents naming any, or
     ``""``."""
@@ -546,9 +730,50 @@ def _corpus_referent(candidates: list[str], documents_of: Counter[str]) -> str:
     return best if documents_of[best] >= DOMINANT_SHARE * total else ""
 
 
+def _vote(table: pd.DataFrame, column: str = "label", key: str = "entity") -> dict[str, str]:
+    """Each ``key``'s (entity's) most frequent ``column`` value that is not ``""``, ties to the
+    first seen."""
+    rows = table[table[column] != ""]
+    votes = rows.groupby([key, column], sort=False).size().reset_index(name="n")
+    votes = votes.sort_values("n", ascending=False, kind="stable").drop_duplicates(key)
+    return dict(zip(votes[key], votes[column], strict=True))
+
+
+def _relabel_lone_words(table: pd.DataFrame, use: WordUse) -> None:
+    """A one-word "person" no one in the corpus has as a first name or surname, left to
+    itself after the short names are resolved: given the label the model gave it otherwise
+    when it did ("Twitter" tagged PERSON in headlines and ORG elsewhere), resolution
+    ``relabelled``; a word the corpus writes lowercase more often ("Leave", "Aides") is no
+    name at all (label ``""``, resolution ``not a name``). A listed first name is left alone."""
+    label_of = _vote(table)
+    lone = [n for n, label in label_of.items() if label == "PERSON" and len(_words(n)) == 1]
+    if not lone:
+        return
+    people = [n for n, label in label_of.items() if label == "PERSON"]
+    name_words = {w for name in people if len(_words(name)) > 1 for w in _words(name)}
+    rows = table[table["entity"].isin(lone) & ~table["model_label"].isin({"", "PERSON"})]
+    other_label = _vote(rows, column="model_label")
+    decided: dict[str, tuple[str, str]] = {}
+    for name in lone:
+        if name in name_words or name[:-1] in name_words or is_given_name(name):  # "Clintons"
+            continue
+        if name in other_label:
+            decided[name] = (other_label[name], "relabelled")
+        elif use.is_common_word(name):
+            decided[name] = ("", "not a name")
+    if decided:
+        rows = table.index[table["entity"].isin(decided)]
+        choice = table.loc[rows, "entity"].map(decided)
+        table.loc[rows, "label"] = [label for label, _ in choice]
+        table.loc[rows, "resolution"] = [how for _, how in choice]
+
+
 def _settle_labels(table: pd.DataFrame) -> None:
+    """Each entity's label by the vote of its mentions (a dropped mention's ``""`` votes only
+    when nothing else does)."""
     votes = table.groupby(["entity", "label"], sort=False).size().reset_index(name="n")
-    votes = votes.sort_values("n", ascending=False, kind="stable")
+    votes["named"] = votes["label"] != ""
+    votes = votes.sort_values(["named", "n"], ascending=False, kind="stable")
     label_of = votes.drop_duplicates("entity").set_index("entity")["label"]
     table["label"] = table["entity"].map(label_of)
 

@@ -18,6 +18,7 @@ from analysis.compare import compare, document_groups, parse_grouping, sentiment
 from analysis.corpus import Document
 from analysis.entities import entity_frequencies, kwic
 from analysis.errors import AnalysisError
+from analysis.identity import audit
 from analysis.pipeline import Tables
 from analysis.schema import KINDS, UNRESOLVED_SPEAKER
 
@@ -91,7 +92,9 @@ def explorer_data(
     Returns:
         A dict with ``corpus``, ``documents`` (``[id, title, outlet, date, source]`` rows and,
         within the size limit, ``texts``), ``groupings`` (each with its groups and their words),
-        ``entities`` and ``terms`` (one record each) and ``limits`` (what was kept of how many).
+        ``entities`` and ``terms`` (one record each; an entity's ``checks`` are its
+        :func:`analysis.identity.audit` findings, ``[check, detail]``) and ``limits`` (what was
+        kept of how many, and ``checks``: the audit's findings over the whole corpus).
     """
     documents = list(documents)
     groupings = explorer_groupings(documents) if groupings is None else list(groupings)
@@ -107,6 +110,12 @@ def explorer_data(
     }
     entity_names = list(kept["entity"])
     entity_records = _entity_records(kept, mentions, tables, comparisons, doc_index, limits, seed)
+    findings = audit(tables.entity_mentions, tables.texts)
+    checks: dict[str, list[list[str]]] = {}
+    for row in findings.itertuples(index=False):
+        checks.setdefault(row.entity, []).append([row.check, row.detail])
+    for record in entity_records:
+        record["checks"] = checks.get(record["name"], [])
     term_records, n_terms = _term_records(documents, tables, comparisons, doc_index, limits)
     data: dict[str, Any] = {
         "corpus": corpus,
@@ -141,6 +150,7 @@ def explorer_data(
             "terms_total": n_terms,
             "contexts": limits.contexts,
             "texts": False,
+            "checks": int(len(findings)),
         },
         "words": int(len(tables.words)),
     }

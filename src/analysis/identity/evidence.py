@@ -140,7 +140,8 @@ POSSESSIVE_END = re.compile(r"[’'‘]s?$")
 INITIAL = re.compile(r"^[A-Z]\.$")
 #: A short title or abbreviation with its dot ("Sen.", "Gov.", "H.W."): neither name nor word.
 _DOTTED = re.compile(r"^[A-Z][A-Za-z.]{0,4}\.$")
-_WORD = re.compile(r"\b[A-Za-z][a-z]+\b")
+_POSSESSIVE_ENDINGS = frozenset({"’s", "'s", "‘s"})
+_PUNCTUATION = "\"'“”‘’.,;:!?()[]{}—–-…*_/"
 #: Labels of the names a person's "name" may end with when it is no name ("Obama White House").
 _INSTITUTION_LABELS = frozenset({"ORG", "FAC", "GPE", "LOC", "NORP"})
 #: What no word of a name holds: a handle's, a hashtag's or a link's sign.
@@ -160,9 +161,17 @@ class WordUse:
     @property
     def counts(self) -> Counter[str]:
         if self._counts is None:
+            # Split at white space (much faster than a regular expression), then strip each
+            # distinct token of its punctuation and possessive.
+            tokens = Counter("\n".join(self._texts.values()).split())
             counts: Counter[str] = Counter()
-            for text in self._texts.values():
-                counts.update(_WORD.findall(text))
+            for token, count in tokens.items():
+                for part in token.split("-") if "-" in token else (token,):
+                    word = part.strip(_PUNCTUATION)
+                    if word[-2:] in _POSSESSIVE_ENDINGS:
+                        word = word[:-2]
+                    if word.isalpha():
+                        counts[word] += count
             self._counts = counts
         return self._counts
 

@@ -7,6 +7,7 @@ import csv
 import functools
 import os
 import re
+import string
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
@@ -101,6 +102,7 @@ def _apply_overrides(table: pd.DataFrame, overrides: Sequence[Override]) -> None
         table.loc[rows, "resolution"] = "override"
 
 
+@functools.lru_cache(maxsize=65536)
 def variant_key(name: str) -> str:
     """What two spellings of one name share: case, dots, honorifics and a possessive removed
     ("F.B.I." -> "fbi", "Mr. Trump's" -> "trump")."""
@@ -146,7 +148,12 @@ def _per_value(values: pd.Series, function: Callable[[str], object]) -> pd.Serie
 
 
 def _word_count(values: pd.Series) -> pd.Series:
-    return _per_value(values, lambda name: len(_words(name)))
+    return _per_value(values, _length)
+
+
+@functools.lru_cache(maxsize=65536)
+def _length(name: str) -> int:
+    return len(_words(name))
 
 
 def resolve_corpus(
@@ -168,8 +175,10 @@ def resolve_corpus(
     table = mentions.copy()
     use = WordUse(texts)
     _merge_variants(table)
+    _mark_datelines(table, texts)
     _reject_non_names(table, texts, use)
     _merge_name_parts(table)
+    _label_people_by_name(table, use)
     _resolve_short_names(table, texts, use)
     _relabel_lone_words(table, use)
     _apply_overrides(table, overrides)
@@ -204,6 +213,38 @@ def _merge_variants(table: pd.DataFrame) -> None:
         changed = table["entity"].isin(rename)
         table.loc[changed, "entity"] = table.loc[changed, "entity"].map(rename)
         table.loc[changed, "resolution"] = "variant"
+
+
+#: What follows a dateline's place: a state, a date, a wire service, a dash ("WASHINGTON (AP) —",
+#: "MANCHESTER, N.H. -", "NEW YORK, Nov. 19 (UPI) —").
+_DATELINE_REST = re.compile(
+    r"(?:,\s*[A-Z][\w.]*(?: [A-Z][\w.]*)?)?(?:,\s*[A-Z][a-z]{2,4}\.? \d{1,2})?"
+    r"\s*(?:\([A-Za-z ]{2,20}\))?\s*(?:—|–|--|-)\s"
+)
+
+
+def _mark_datelines(table: pd.DataFrame, texts: Mapping[str, str]) -> None:
+    """A place in capitals that opens a line and a dateline ("WASHINGTON (AP) —") is where the
+    story was filed: the place itself (Washington the city, never the metonym for the United
+    States), label GPE whatever the model said, resolution ``dateline``."""
+    caps = table[_per_value(table["text"], lambda text: len(text) > 2 and text.isupper())]
+    rows = []
+    for index, doc_id, start, end in zip(
+        caps.index, caps["doc_id"], caps["start_char"], caps["end_char"], strict=True
+    ):
+        text = texts.get(doc_id, "")
+        if text[text.rfind("\n", 0, start) + 1 : start].strip() == "" and _DATELINE_REST.match(
+            text, end
+        ):
+            rows.append(index)
+    if not rows:
+        return
+    names = table.loc[~table.index.isin(rows), "entity"].unique()
+    by_key = {variant_key(name): name for name in names if not name.isupper()}
+    places = [string.capwords(t) for t in table.loc[rows, "text"]]
+    table.loc[rows, "entity"] = [by_key.get(variant_key(p), p) for p in places]
+    table.loc[rows, "label"] = "GPE"
+    table.loc[rows, "resolution"] = "dateline"
 
 
 def _person_variants(
@@ -364,6 +405,38 @@ def _reject_non_names(table: pd.DataFrame, texts: Mapping[str, str], use: WordUs
 
 #: "X of Y" or "X for Y" in capitals: the shape of an organisation's name.
 _ORGANISATION = re.compile(r"^[A-Z]\S*(?: [A-Z]\S*)* (?:of|for) (?:the )?[A-Z]")
+
+
+def _label_people_by_name(table: pd.DataFrame, use: WordUse) -> None:
+    """A name shaped like a person's that the model also tagged PERSON is a person's, whatever
+    most of its mentions say ("Phyllis Schlafly", ORG in 7 of her 9 mentions): a listed first
+    name, one or two more capitalised words (initials and a suffix aside), none of them a
+    common word ("Sandy Hook", "George Washington University" are not), the last no word that
+    ends the names of two things or more ("Chelsea Clinton Foundation")."""
+    label_of = _vote(table)
+    person_votes = set(table.loc[table["model_label"] == "PERSON", "entity"])
+    # The last words of the names of things ("Foundation", "PAC"): no surname.
+    ends = Counter(
+        name.split()[-1]
+        for name, label in label_of.items()
+        if label in {"ORG", "FAC", "GPE", "LOC"} and " " in name
+    )
+    heads = {word for word, names in ends.items() if names > 1}
+    found = []
+    for name, label in label_of.items():
+        if label == "PERSON" or name not in person_votes:
+            continue
+        words = [w for w in name.split() if not _INITIAL.match(w) and w not in SUFFIXES]
+        if (
+            2 <= len(words) <= 3
+            and is_given_name(words[0])
+            and all(w[:1].isupper() and w[1:].isalpha() and w[1:].islower() for w in words[1:])
+            and not any(use.is_common_word(w) for w in words[1:])
+            and words[-1] not in heads
+        ):
+            found.append(name)
+    if found:
+        table.loc[table["entity"].isin(found), "label"] = "PERSON"
 
 
 def _merge_name_parts(table: pd.DataFrame) -> None:
@@ -622,13 +695,14 @@ def _resolve_short_names(table: pd.DataFrame, texts: Mapping[str, str], use: Wor
     people = table[(table["label"] == "PERSON") & _per_value(table["entity"], _is_full_name)]
     documents_of: Counter[str] = Counter(people.drop_duplicates(["doc_id", "entity"])["entity"])
     corpus = _Names(documents_of)
-    named_in = {
-        doc_id: (
-            Counter(rows["entity"]),
-            list(zip(rows["start_char"], rows["entity"], strict=True)),
-        )
-        for doc_id, rows in people.groupby("doc_id", sort=False)
-    }
+    named_in: dict[str, tuple[Counter[str], list[tuple[int, str]]]] = {}
+    for doc_id, start, entity in zip(
+        people["doc_id"], people["start_char"], people["entity"], strict=True
+    ):
+        weights, positions = named_in.setdefault(doc_id, (Counter(), []))
+        weights[entity] += 1
+        positions.append((start, entity))
+    names_in: dict[str, _Names] = {}  # a document's full names, built when first needed
     short = table[table["label"].isin(_SHORT_NAME_LABELS) & (_word_count(table["entity"]) == 1)]
     decided: dict[int, tuple[str, str]] = {}  # row index -> (entity, resolution)
     # A surname the model gave the label of a place, group or thing ("Kasich" GPE, "McAuliffe"
@@ -658,11 +732,19 @@ def _resolve_short_names(table: pd.DataFrame, texts: Mapping[str, str], use: Wor
     for (doc_id, name), owners in owners_of.items():
         if len(owners) == 1 and alone[name] <= surname_documents[name]:
             decided.update(dict.fromkeys(rows_of[doc_id, name], (owners[0], "short name")))
-    for (doc_id, name), rows in short.groupby(["doc_id", "entity"], sort=False):
+    groups: dict[tuple[str, str], tuple[list[int], list[int]]] = {}
+    for index, doc_id, name, start in zip(
+        short.index, short["doc_id"], short["entity"], short["start_char"], strict=True
+    ):
+        indices, starts = groups.setdefault((doc_id, name), ([], []))
+        indices.append(index)
+        starts.append(start)
+    for (doc_id, name), (indices, starts) in groups.items():
         weight, positions = named_in.get(doc_id, (Counter(), []))
-        in_doc = _Names(weight).candidates(name)
+        if doc_id not in names_in:
+            names_in[doc_id] = _Names(weight)
+        in_doc = names_in[doc_id].candidates(name)
         text = texts.get(doc_id, "")
-        starts = rows["start_char"].tolist()
         genders = [_honorific_gender(text, start) for start in starts]
         # Who the document names: its full names, and for an honorific that fits none of them
         # ("Mr. Obama" where only Michelle Obama is named in full) the corpus's referent.
@@ -673,7 +755,7 @@ def _resolve_short_names(table: pd.DataFrame, texts: Mapping[str, str], use: Wor
             if referent:
                 pool.append(referent)
                 weight[referent] += genders.count(gender)
-        for index, start, gender in zip(rows.index, starts, genders, strict=True):
+        for index, start, gender in zip(indices, starts, genders, strict=True):
             here = _of_gender(pool, gender)
             if len(here) == 1:
                 decided[index] = (here[0], "short name")
@@ -759,8 +841,8 @@ def _relabel_lone_words(table: pd.DataFrame, use: WordUse) -> None:
             continue
         if name in other_label:
             decided[name] = (other_label[name], "relabelled")
-        elif use.is_common_word(name):
-            decided[name] = ("", "not a name")
+        elif name[:1].islower() or use.is_common_word(name):
+            decided[name] = ("", "not a name")  # "lesbian", "Leave"
     if decided:
         rows = table.index[table["entity"].isin(decided)]
         choice = table.loc[rows, "entity"].map(decided)

@@ -44,9 +44,8 @@ def main() -> None:
     start = time.perf_counter()
     resolve_corpus(tables.entity_mentions, tables.texts)
     seconds = time.perf_counter() - start
-    print(
-        f"{words} words, {len(kept)} documents, {len(tables.entity_mentions)} mentions: {seconds:.3f} s"
-    )
+    mentions = len(tables.entity_mentions)
+    print(f"{words} words, {len(kept)} documents, {mentions} mentions: {seconds:.3f} s")
 
 
 if __name__ == "__main__":

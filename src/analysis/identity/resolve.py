@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 import pandas as pd
+from pandas.api.types import is_numeric_dtype
 
 from analysis import paths
 from analysis.errors import AnalysisError
@@ -172,7 +173,10 @@ def resolve_corpus(
     """
     if mentions.empty:
         return mentions
-    table = mentions.copy()
+    # Plain Python strings: the steps iterate over columns, which costs several times more
+    # over Arrow-backed strings (as the table store reads them); the dtypes are restored last.
+    dtypes = mentions.dtypes.to_dict()
+    table = mentions.astype({c: object for c, t in dtypes.items() if not is_numeric_dtype(t)})
     use = WordUse(texts)
     _merge_variants(table)
     _mark_datelines(table, texts)
@@ -183,7 +187,7 @@ def resolve_corpus(
     _relabel_lone_words(table, use)
     _apply_overrides(table, overrides)
     _settle_labels(table)
-    return table
+    return table.astype(dtypes)
 
 
 def _merge_variants(table: pd.DataFrame) -> None:

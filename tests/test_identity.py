@@ -15,6 +15,7 @@ from analysis.errors import AnalysisError
 from analysis.evaluate.names import read_name_gold, score_names
 from analysis.identity import (
     AMBIGUOUS_SUFFIX,
+    AUDIT_COLUMNS,
     DOMINANT_SHARE,
     Override,
     find_overrides,
@@ -62,7 +63,13 @@ def _corpus(full_names: dict[str, int], short_doc: list[tuple]) -> pd.DataFrame:
 
 @pytest.mark.parametrize(
     ("name", "key"),
-    [("F.B.I.", "fbi"), ("FBI", "fbi"), ("Mr. Trump", "trump"), ("Trump’s", "trump")],
+    [
+        ("F.B.I.", "fbi"),
+        ("FBI", "fbi"),
+        ("Mr. Trump", "trump"),
+        ("Trump’s", "trump"),
+        ("Martin O’Malley", "martin o'malley"),
+    ],
 )
 def test_variant_keys(name, key):
     assert variant_key(name) == key
@@ -409,6 +416,21 @@ def test_the_entities_command_reads_overrides_beside_the_corpus(tmp_path, cache_
     assert "HRC,PERSON,1,1,Hillary Clinton" in capsys.readouterr().out
 
 
+def test_the_entities_command_audits(tmp_path, cache_dir, capsys):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    text = (
+        "Bill Clinton signed the bill. Bill spoke about the bill, and the bill passed. "
+        "The bill was long and the bill was late.\n"
+    )
+    (corpus / "a.txt").write_text(text, encoding="utf-8")
+    arguments = ["entities", str(corpus), "--cache-dir", str(cache_dir), "--audit"]
+    assert main([*arguments, "--format", "csv"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == ",".join(AUDIT_COLUMNS)
+    assert any(line.startswith("lowercase alias,Bill Clinton,PERSON") for line in out[1:])
+
+
 # --- names that are no one's name (made-up documents, one per failure class) ---------------
 
 _HEADLINE = (
@@ -522,7 +544,7 @@ def test_a_lone_person_no_one_is_named_with_takes_the_model_s_other_label():
 
 
 def test_the_audit_lists_what_a_researcher_should_check():
-    from analysis.identity import AUDIT_COLUMNS, audit
+    from analysis.identity import audit
 
     table = resolve_corpus(
         _mentions(

@@ -80,3 +80,41 @@ def score_names(gold: pd.DataFrame, mentions: pd.DataFrame) -> dict[str, object]
         "by_label": {label: [right[label], totals[label]] for label in sorted(totals)},
         "errors": pd.DataFrame(errors, columns=["doc_id", "start", "label", "predicted"]),
     }
+
+
+#: The gold label of a span that names nothing (a common word the model took for a name).
+NOT_A_NAME = "NOT_A_NAME"
+
+
+def score_entity_sample(gold: pd.DataFrame, mentions: pd.DataFrame) -> dict[str, object]:
+    """How many of a random sample of name mentions are counted under the right entity.
+
+    Args:
+        gold: ``doc_id, start, end, label``: the entity each sampled mention should be counted
+            under, as a person read it in its article (:data:`NOT_A_NAME` for a span that names
+            nothing, which is right when no name counts it).
+        mentions: the canonical mentions that name tables count (``Tables.name_mentions()``).
+
+    Returns:
+        ``mentions``, ``correct``, ``accuracy`` and ``errors`` (``doc_id, start, label,
+        predicted``).
+    """
+    by_doc = {doc_id: rows for doc_id, rows in mentions.groupby("doc_id", sort=False)}
+    correct, errors = 0, []
+    for row in gold.itertuples(index=False):
+        rows = by_doc.get(row.doc_id)
+        predicted = ""
+        if rows is not None:
+            hit = rows[(rows["start_char"] < row.end) & (row.start < rows["end_char"])]
+            predicted = str(hit["entity"].iloc[0]) if len(hit) else ""
+        if predicted == row.label or (row.label == NOT_A_NAME and predicted == ""):
+            correct += 1
+        else:
+            errors.append((row.doc_id, int(row.start), row.label, predicted))
+    n = len(gold)
+    return {
+        "mentions": n,
+        "correct": correct,
+        "accuracy": round(correct / n, 4) if n else float("nan"),
+        "errors": pd.DataFrame(errors, columns=["doc_id", "start", "label", "predicted"]),
+    }

@@ -105,12 +105,16 @@ def _apply_overrides(table: pd.DataFrame, overrides: Sequence[Override]) -> None
 
 @functools.lru_cache(maxsize=65536)
 def variant_key(name: str) -> str:
-    """What two spellings of one name share: case, dots, honorifics and a possessive removed
-    ("F.B.I." -> "fbi", "Mr. Trump's" -> "trump")."""
+    """What two spellings of one name share: case, dots, honorifics, a possessive and the kind
+    of apostrophe removed ("F.B.I." -> "fbi", "Mr. Trump's" -> "trump", "O’Malley" and
+    "O'Malley" -> "o'malley")."""
     key = _POSSESSIVE.sub("", _HONORIFIC.sub("", name.strip()))
     if _is_dotted(key):
         key = key.replace(".", "").replace(" ", "")
-    return " ".join(key.casefold().split())
+    return " ".join(key.casefold().translate(_APOSTROPHES).split())
+
+
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'"})
 
 
 _INITIAL = re.compile(r"^[A-Z]\.$")

@@ -12,7 +12,7 @@ from analysis import paths
 from analysis.cli import main
 from analysis.corpus import Document, load_corpus
 from analysis.errors import AnalysisError
-from analysis.evaluate.names import read_name_gold, score_names
+from analysis.evaluate.names import read_name_gold, score_entity_sample, score_names
 from analysis.identity import (
     AMBIGUOUS_SUFFIX,
     AUDIT_COLUMNS,
@@ -369,6 +369,27 @@ def test_bare_surnames_on_the_polnear_dev_gold(cache_dir):
     assert scores["mentions"] == 213
     assert scores["accuracy"] >= 0.95
     assert scores["ambiguous_rate"] <= 0.02
+
+
+SAMPLE_GOLD = Path(__file__).parent / "data" / "entity_sample_gold.csv"
+POLNEAR = paths.PROJECT_ROOT.parent / "shared" / "data" / "polnear"
+
+
+@pytest.mark.skipif(not (POLNEAR / "train").is_dir(), reason="PolNeAR not found in ../shared")
+def test_a_random_sample_of_name_mentions_on_polnear():
+    """300 name mentions drawn at random (seed 2026) from PolNeAR train+dev, each read in its
+    article (tests/data/entity_sample_gold.csv): the entity each should be counted under."""
+    gold = read_name_gold(SAMPLE_GOLD)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # PolNeAR's text folders have no metadata.csv
+        documents = [
+            *load_corpus(POLNEAR / "train" / "text"),
+            *load_corpus(POLNEAR / "dev" / "text"),
+        ]
+    tables = load(documents, only=["entity_mentions"], n_process=2)
+    scores = score_entity_sample(gold, tables.name_mentions())
+    assert scores["mentions"] == len(gold) >= 200
+    assert scores["accuracy"] >= 0.88
 
 
 def test_overrides_decide_last(tmp_path):

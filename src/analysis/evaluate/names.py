@@ -15,7 +15,7 @@ from collections import Counter
 import pandas as pd
 
 from analysis.errors import AnalysisError
-from analysis.identity import AMBIGUOUS_SUFFIX
+from analysis.identity import AMBIGUOUS_SUFFIX, variant_key
 
 #: Gold labels that are no one person.
 NOT_ONE_PERSON = ("FAMILY", "NOT_PERSON", "UNCLEAR")
@@ -87,7 +87,8 @@ NOT_A_NAME = "NOT_A_NAME"
 
 
 def score_entity_sample(gold: pd.DataFrame, mentions: pd.DataFrame) -> dict[str, object]:
-    """How many of a random sample of name mentions are counted under the right entity.
+    """How many of a random sample of name mentions are counted under the right entity (two
+    spellings of one name, :func:`analysis.identity.variant_key`, are one).
 
     Args:
         gold: ``doc_id, start, end, label``: the entity each sampled mention should be counted
@@ -107,7 +108,9 @@ def score_entity_sample(gold: pd.DataFrame, mentions: pd.DataFrame) -> dict[str,
         if rows is not None:
             hit = rows[(rows["start_char"] < row.end) & (row.start < rows["end_char"])]
             predicted = str(hit["entity"].iloc[0]) if len(hit) else ""
-        if predicted == row.label or (row.label == NOT_A_NAME and predicted == ""):
+        if variant_key(predicted) == variant_key(row.label) or (
+            row.label == NOT_A_NAME and predicted == ""
+        ):
             correct += 1
         else:
             errors.append((row.doc_id, int(row.start), row.label, predicted))

@@ -773,6 +773,11 @@ def _resolve_short_names(table: pd.DataFrame, texts: Mapping[str, str], use: Wor
                 last = {e: s for s, e in positions if s < start and e in here}
                 best = max(here, key=lambda c: (weight[c], last.get(c, -1)))
                 decided[index] = (best, "nearest")
+            elif written := [c for c in _of_gender(corpus.candidates(name), gender) if c in text]:
+                # A full name the model missed but the text holds ("Chicago Mayor Rahm Emanuel"
+                # untagged): the document names that person after all.
+                if len(written) == 1:
+                    decided[index] = (written[0], "short name")
             elif gender or person_reading(name):
                 candidates = _of_gender(corpus.candidates(name), gender)
                 referent = _corpus_referent(candidates, documents_of)

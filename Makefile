@@ -38,7 +38,7 @@ $(shell $(write_report_config))
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help bootstrap report test test-browser bench lint lab notebooks clean distclean
+.PHONY: help bootstrap report test test-browser bench lint lab notebooks docs clean distclean
 MAKEFLAGS += --no-builtin-rules
 
 help: ## List the targets (this is the default)
@@ -151,6 +151,9 @@ notebooks: $(STAMP) ## Re-execute notebooks/ in place to refresh their saved out
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.kernel_name=$(KERNEL) \
 		--ExecutePreprocessor.record_timing=False --ExecutePreprocessor.store_widget_state=False $(NOTEBOOKS)
 	$(ANALYSIS) report strip $(NOTEBOOKS)
+
+docs: $(STAMP) ## Rewrite the generated pages of docs/ (docs/cli.md, from the commands' parsers)
+	$(BIN)/python -m analysis.cli.reference > docs/cli.md
 
 clean: ## Delete outputs/ (but .gitkeep) and caches; keeps .venv
 	find $(OUTPUTS) -mindepth 1 -maxdepth 1 ! -name .gitkeep -exec rm -rf {} +

@@ -360,6 +360,12 @@ def _reject_non_names(table: pd.DataFrame, texts: Mapping[str, str], use: WordUs
     for name in problems:
         del label_of[name]
     by_key = {variant_key(name): name for name in label_of}
+    # A part may be the words of a name counted for another entity ("White House", which the
+    # metonyms count for the United States): that entity, not a shorter part ("House").
+    forms = table[~rejected & (table["label"] != "") & (_word_count(table["text"]) > 1)]
+    for text, entity in _vote(forms, column="entity", key="text").items():
+        if entity in label_of:
+            by_key.setdefault(variant_key(text), entity)
     # The model's other label for the whole span, where it gave one ("Swiss People’s Party").
     others = table[rejected & ~table["model_label"].isin({"", "PERSON"})]
     pairs = zip(others["text"], others["entity"], strict=True)

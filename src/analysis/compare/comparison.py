@@ -184,22 +184,28 @@ class Groupings(NamedTuple):
     note: str
 
 
-def available_groupings(documents: Sequence[Document], grouping: str) -> Groupings:
+def available_groupings(
+    documents: Sequence[Document], grouping: str, *, entity_groups: bool = True
+) -> Groupings:
     """The groupings to compare a corpus by, given the one a user asked for.
 
     Entity groups and voices split the text within documents; the other groupings need several
     documents, and a metadata grouping needs the column ("outlet" in ``outlet``, "date" in
-    ``date:year``): without them the corpus is compared by entity groups and voice only.
+    ``date:year``): without them the corpus is compared by entity groups (when
+    ``entity_groups``: a groups file was given, or the corpus is the seed the packaged example
+    groups were written for, :func:`example_groups_apply`) and voice only.
     """
+    within = ["groups", "voice"] if entity_groups else ["voice"]
+    by_within = "entity groups and voice" if entity_groups else "voice"
     column = grouping.split(":")[0]
     has_column = grouping == "document" or any(d.meta.get(column) for d in documents)
     if len(documents) < 2:
-        note = f"One document: compared by entity groups and voice ({grouping!r} needs several)."
-        return Groupings(["groups", "voice"], note)
+        note = f"One document: compared by {by_within} ({grouping!r} needs several)."
+        return Groupings(within, note)
     if not has_column:
-        note = f"No document has {column!r} metadata: compared by entity groups and voice only."
-        return Groupings(["groups", "voice"], note)
-    groupings = list(dict.fromkeys([grouping, "groups", "voice"]))
+        note = f"No document has {column!r} metadata: compared by {by_within} only."
+        return Groupings(within, note)
+    groupings = list(dict.fromkeys([grouping, *within]))
     return Groupings(groupings, f"{len(documents)} documents, compared by: {', '.join(groupings)}")
 
 

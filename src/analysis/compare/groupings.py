@@ -26,6 +26,17 @@ DATE_BUCKETS = {"year": 1, "month": 2, "day": 3}
 _ISO_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(?!\d)")
 
 
+def example_groups_apply(
+    corpus: str | os.PathLike[str], groups_file: str | os.PathLike[str] | None = None
+) -> bool:
+    """Whether to compare by entity groups: a groups file was given, or the corpus is the
+    packaged seed, which :data:`ENTITY_GROUPS_FILE`'s example blocs ("United States and
+    allies", "Russia and partners") were written for; on any other corpus they are noise."""
+    if groups_file:
+        return True
+    return paths.resolve_path(corpus).resolve() == paths.SEEDS_DIR.resolve()
+
+
 class Grouping(NamedTuple):
     """How a corpus is split into groups; build it with :func:`parse_grouping`.
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from analysis import paths
 from analysis.corpus import load_corpus
 from analysis.explorer import (
     Limits,
@@ -140,3 +141,36 @@ def test_to_json_escapes_markup_characters():
 
 def test_page_is_deterministic(data):
     assert render_page(data) == render_page(json.loads(json.dumps(data)))
+
+
+def test_the_page_reads_rows_by_the_names_the_data_gives(data):
+    """Every field the template reads (``F.kind.field``, or ``X.field`` after ``X = F.kind``)
+    is one FIELDS declares, and every row of the data has the positions its kind declares."""
+    from analysis.explorer import FIELDS
+
+    template = (paths.PACKAGE_DIR / "explorer" / "templates" / "explorer.html.j2").read_text()
+    aliases = {}
+    for names, kind in re.findall(r"\b([A-Z])\s*=\s*F\.(\w+)\b(?!\.)", template):
+        aliases[names] = kind
+    used = set(re.findall(r"\bF\.(\w+)\.(\w+)", template))
+    used |= {(aliases[a], f) for a, f in re.findall(r"\b([A-Z])\.(\w+)", template) if a in aliases}
+    assert len(used) > 25 and {"share", "context", "document"} <= set(aliases.values())
+    unknown = {(kind, field) for kind, field in used if field not in FIELDS.get(kind, ())}
+    assert not unknown
+    assert not re.findall(r"\b(?!groupings)\w+\[\d\]", template)  # no row read by position
+    assert data["fields"] == {kind: list(names) for kind, names in FIELDS.items()}
+    rows = {"document": data["documents"], "group": [], "share": [], "context": [], "check": []}
+    for grouping in data["groupings"]:
+        rows["group"] += grouping["groups"]
+    for item in data["entities"]:
+        rows["share"] += [r for by in item["groups"].values() for r in by]
+        rows["context"] += item["contexts"]
+        rows["check"] += item["checks"]
+        assert item["sentiment"] is None or len(item["sentiment"]) == len(FIELDS["sentiment"])
+        assert all(len(r) == len(FIELDS["speaker"]) for r in item["spoken_about_by"])
+    for kind, found in rows.items():
+        assert found or kind == "check", kind
+        assert all(len(r) == len(FIELDS[kind]) for r in found), kind
+    for item in data["terms"]:
+        assert all(len(r) == len(FIELDS["distinctive"]) for r in item["distinctive"])
+        assert all(len(r) == 6 for r in item["contexts"])  # the first six of a context's

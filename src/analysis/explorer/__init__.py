@@ -9,6 +9,7 @@ data embedded as escaped JSON and put on the page by a script as text, never as 
 
 from analysis.explorer.data import (
     DEFAULT_LIMITS,
+    FIELDS,
     GROUPING_CANDIDATES,
     Limits,
     data_size,
@@ -20,6 +21,7 @@ from analysis.explorer.page import build_explorer, write_explorer
 
 __all__ = [
     "DEFAULT_LIMITS",
+    "FIELDS",
     "GROUPING_CANDIDATES",
     "Limits",
     "build_explorer",

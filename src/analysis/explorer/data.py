@@ -52,6 +52,22 @@ class Limits(NamedTuple):
     texts_bytes: int = 1_500_000
 
 
+#: The positions of the page data's rows, by kind: rows are lists, to keep the page small, and
+#: the page reads them by these names (``F.context.keyword``), written into the data as
+#: ``fields``. A term's rows hold the first fields of an entity's (its contexts have no score,
+#: voice or speaker, its groups no sentiment).
+FIELDS: dict[str, tuple[str, ...]] = {
+    "document": ("id", "title", "outlet", "date", "source"),
+    "group": ("group", "documents", "words"),
+    "share": ("group", "count", "per_1000", "scored", "mean", "low", "high"),
+    "context": ("doc", "sent", "start", "left", "keyword", "right", "score", "voice", "speaker"),
+    "sentiment": ("mentions", "mean", "low", "high", "share_polar"),
+    "check": ("check", "detail"),
+    "distinctive": ("grouping", "group", "z"),
+    "speaker": ("speaker", "mentions", "mean"),
+}
+
+
 #: What the page keeps unless told otherwise.
 DEFAULT_LIMITS = Limits()
 
@@ -90,7 +106,8 @@ def explorer_data(
         corpus: the corpus as the user named it, shown on the page.
 
     Returns:
-        A dict with ``corpus``, ``documents`` (``[id, title, outlet, date, source]`` rows and,
+        A dict with ``fields`` (:data:`FIELDS`: the names of each kind of row's positions),
+        ``corpus``, ``documents`` (``[id, title, outlet, date, source]`` rows and,
         within the size limit, ``texts``), ``groupings`` (each with its groups and their words),
         ``entities`` and ``terms`` (one record each; an entity's ``checks`` are its
         :func:`analysis.identity.audit` findings, ``[check, detail]``) and ``limits`` (what was
@@ -118,6 +135,7 @@ def explorer_data(
         record["checks"] = checks.get(record["name"], [])
     term_records, n_terms = _term_records(documents, tables, comparisons, doc_index, limits)
     data: dict[str, Any] = {
+        "fields": {kind: list(names) for kind, names in FIELDS.items()},
         "corpus": corpus,
         "documents": [
             [

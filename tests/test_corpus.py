@@ -537,3 +537,32 @@ def test_cli_reports_a_missing_corpus_in_one_line(tmp_path: Path):
     lines = result.stderr.splitlines()
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith("error: corpus not found")
+
+
+def test_each_kind_of_error_is_an_analysis_error_callers_can_tell_apart(tmp_path):
+    from analysis.compare import parse_grouping
+    from analysis.errors import (
+        AnalysisError,
+        DataFileError,
+        EngineError,
+        GoldFileError,
+        GroupingError,
+        ModelFileError,
+    )
+    from analysis.evaluate.names import read_name_gold
+    from analysis.identity import read_overrides
+    from analysis.pipeline import load
+    from analysis.sentiment.model import load_sentiment_model
+
+    kinds = [DataFileError, EngineError, GoldFileError, GroupingError, ModelFileError]
+    assert all(issubclass(kind, AnalysisError) for kind in kinds)
+    with pytest.raises(GroupingError):
+        parse_grouping("date:fortnight")
+    with pytest.raises(GoldFileError):
+        read_name_gold(tmp_path / "missing.csv")
+    with pytest.raises(DataFileError):
+        read_overrides(tmp_path / "missing.csv")
+    with pytest.raises(EngineError):
+        load([], engine="spark")
+    with pytest.raises(ModelFileError):
+        load_sentiment_model(tmp_path / "missing.json")

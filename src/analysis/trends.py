@@ -26,7 +26,7 @@ from analysis.compare import (
     word_voices,
 )
 from analysis.corpus import Document
-from analysis.errors import AnalysisError
+from analysis.errors import GroupingError
 from analysis.pipeline import Tables
 
 #: The periods a trend can be counted by; a week starts on Monday and is named by that day.
@@ -90,11 +90,11 @@ def document_periods(
         by: a metadata grouping (``outlet``; see :func:`analysis.compare.parse_grouping`) or None.
 
     Raises:
-        AnalysisError: an unknown ``freq``, or no document has a usable date (the message says
+        GroupingError: an unknown ``freq``, or no document has a usable date (the message says
             how to give dates).
     """
     if freq not in FREQUENCIES:
-        raise AnalysisError(f"unknown period {freq!r}: use {', '.join(FREQUENCIES)}")
+        raise GroupingError(f"unknown period {freq!r}: use {', '.join(FREQUENCIES)}")
     dates = pd.to_datetime(
         pd.Series({doc.id: doc.meta.get("date", "") for doc in documents}, dtype="object"),
         errors="coerce",
@@ -102,7 +102,7 @@ def document_periods(
     )
     dated = dates.dropna()
     if dated.empty:
-        raise AnalysisError(
+        raise GroupingError(
             "no document has a date: trends need a `date` column (YYYY-MM-DD) in the corpus's "
             "metadata.csv (or a date field in its CSV/JSONL)"
         )

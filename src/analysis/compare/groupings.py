@@ -14,7 +14,7 @@ from typing import NamedTuple
 from analysis import paths
 from analysis.corpus import Document
 from analysis.entities import Knowledge
-from analysis.errors import AnalysisError
+from analysis.errors import GroupingError
 
 #: The packaged entity groups (``group,entity`` rows), an example for the seed corpus.
 ENTITY_GROUPS_FILE = paths.DATA_DIR / "entity_groups.csv"
@@ -65,7 +65,7 @@ def parse_grouping(by: str, *, groups_file: str | os.PathLike[str] | None = None
         groups_file: the entity groups file for ``by="groups"``.
 
     Raises:
-        AnalysisError: an unknown date bucket, an empty column name, or a bad groups file.
+        GroupingError: an unknown date bucket, an empty column name, or a bad groups file.
     """
     by = by.strip()
     if by in ("document", "voice"):
@@ -75,9 +75,9 @@ def parse_grouping(by: str, *, groups_file: str | os.PathLike[str] | None = None
         return Grouping("entities", entity_groups=load_entity_groups(path))
     column, _, bucket = (part.strip() for part in by.partition(":"))
     if not column:
-        raise AnalysisError(f"--by {by!r}: name a metadata column, document, groups or voice")
+        raise GroupingError(f"--by {by!r}: name a metadata column, document, groups or voice")
     if bucket and bucket not in DATE_BUCKETS:
-        raise AnalysisError(
+        raise GroupingError(
             f"--by {by!r}: unknown date bucket {bucket!r} (use {', '.join(DATE_BUCKETS)})"
         )
     return Grouping("metadata", column=column, bucket=bucket)
@@ -103,11 +103,11 @@ def load_entity_groups(
         Groups in file order, each with its entities in file order (duplicates dropped).
 
     Raises:
-        AnalysisError: the file is missing, malformed or lists no group.
+        GroupingError: the file is missing, malformed or lists no group.
     """
     file = paths.resolve_path(path) if path else ENTITY_GROUPS_FILE
     if not file.is_file():
-        raise AnalysisError(f"groups file not found: {file}")
+        raise GroupingError(f"groups file not found: {file}")
     pairs = _yaml_groups(file) if file.suffix.lower() in (".yaml", ".yml") else _csv_groups(file)
     aliases = (knowledge or Knowledge.load()).aliases
     groups: dict[str, dict[str, None]] = {}
@@ -115,7 +115,7 @@ def load_entity_groups(
         canonical = aliases.get(entity, (entity, ""))[0]
         groups.setdefault(group, {})[canonical] = None
     if not groups:
-        raise AnalysisError(f"{file}: no groups (expected group,entity rows)")
+        raise GroupingError(f"{file}: no groups (expected group,entity rows)")
     return {group: tuple(entities) for group, entities in groups.items()}
 
 
@@ -124,7 +124,7 @@ def _csv_groups(file: Path) -> list[tuple[str, str]]:
         reader = csv.DictReader(handle)
         header = [name.strip() for name in reader.fieldnames or []]
         if not {"group", "entity"} <= set(header):
-            raise AnalysisError(
+            raise GroupingError(
                 f"{file}: expected columns group,entity (found: {', '.join(header) or 'none'})"
             )
         reader.fieldnames = header
@@ -134,7 +134,7 @@ def _csv_groups(file: Path) -> list[tuple[str, str]]:
             if group and entity:
                 pairs.append((group, entity))
             elif group or entity:
-                raise AnalysisError(f"{file} line {reader.line_num}: a group and an entity needed")
+                raise GroupingError(f"{file} line {reader.line_num}: a group and an entity needed")
     return pairs
 
 
@@ -143,21 +143,21 @@ def _yaml_groups(file: Path) -> list[tuple[str, str]]:
         # PyYAML is optional: imported only when a YAML groups file is read.
         import yaml
     except ImportError:
-        raise AnalysisError(
+        raise GroupingError(
             f"{file}: reading YAML needs PyYAML; or write the groups as CSV"
         ) from None
     try:
         data = yaml.safe_load(file.read_text(encoding="utf-8"))
     except yaml.YAMLError as error:
-        raise AnalysisError(f"{file}: not valid YAML ({str(error).splitlines()[0]})") from None
+        raise GroupingError(f"{file}: not valid YAML ({str(error).splitlines()[0]})") from None
     if not isinstance(data, dict):
-        raise AnalysisError(f"{file}: expected a mapping of group names to lists of entities")
+        raise GroupingError(f"{file}: expected a mapping of group names to lists of entities")
     pairs: list[tuple[str, str]] = []
     for group, entities in data.items():
         if isinstance(entities, str):
             entities = [entities]
         if not isinstance(entities, list) or not all(isinstance(e, str) for e in entities):
-            raise AnalysisError(f"{file}: group {group!r} must list entity names")
+            raise GroupingError(f"{file}: group {group!r} must list entity names")
         pairs.extend((str(group).strip(), e.strip()) for e in entities if e.strip())
     return pairs
 
@@ -169,7 +169,7 @@ def document_groups(documents: Iterable[Document], grouping: Grouping) -> dict[s
     month), go to the group ``(none)``, the latter with a warning.
 
     Raises:
-        AnalysisError: no document has a value in the column.
+        GroupingError: no document has a value in the column.
     """
     documents = list(documents)
     if grouping.kind == "document":
@@ -179,7 +179,7 @@ def document_groups(documents: Iterable[Document], grouping: Grouping) -> dict[s
     column = grouping.column
     if not any(doc.meta.get(column) for doc in documents):
         available = sorted({key for doc in documents for key in doc.meta})
-        raise AnalysisError(
+        raise GroupingError(
             f"no document has a {column!r} value (metadata: {', '.join(available) or 'none'}); "
             "group by document, groups or voice instead"
         )

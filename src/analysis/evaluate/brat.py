@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.corpus import Document, load_corpus
-from analysis.errors import AnalysisError
+from analysis.errors import GoldFileError
 from analysis.evaluate.spans import Span, _merge, _span_text
 
 #: One row per gold attribution (brat ``E`` line). ``source``, ``cue`` and ``content`` are lists
@@ -48,7 +48,7 @@ def brat_files(ann_dir: str | os.PathLike[str]) -> dict[str, Path]:
         The ``.ann`` file by article stem (the document id), sorted by article.
 
     Raises:
-        AnalysisError: the folder does not exist or holds no ``.ann`` file.
+        GoldFileError: the folder does not exist or holds no ``.ann`` file.
     """
     folder = _annotation_folder(Path(ann_dir))
     files: dict[str, Path] = {}
@@ -79,7 +79,7 @@ def read_brat(
         file order.
 
     Raises:
-        AnalysisError: a folder or text file is missing, a text is not UTF-8, or an annotation
+        GoldFileError: a folder or text file is missing, a text is not UTF-8, or an annotation
             line is malformed or refers to an undefined span.
 
     Warns:
@@ -89,12 +89,12 @@ def read_brat(
     folder = _annotation_folder(Path(ann_dir))
     text_folder = Path(text_dir) if text_dir is not None else folder.parent / "text"
     if not text_folder.is_dir():
-        raise AnalysisError(f"text folder not found: {text_folder}")
+        raise GoldFileError(f"text folder not found: {text_folder}")
     rows: list[dict[str, object]] = []
     for doc_id, path in brat_files(folder).items():
         text_path = text_folder / f"{doc_id}.txt"
         if not text_path.is_file():
-            raise AnalysisError(f"{_display(path)}: no text file {text_path}")
+            raise GoldFileError(f"{_display(path)}: no text file {text_path}")
         rows.extend(_read_ann(path, doc_id, _read_utf8(text_path)))
     return pd.DataFrame(rows, columns=GOLD_COLUMNS)
 
@@ -113,7 +113,8 @@ def gold_corpus(
         (texts without an annotation file are left out, so they add no false positives).
 
     Raises:
-        AnalysisError: as :func:`read_brat` and :func:`analysis.corpus.load_corpus`.
+        GoldFileError: as :func:`read_brat`.
+        CorpusError: as :func:`analysis.corpus.load_corpus`.
     """
     folder = _annotation_folder(Path(ann_dir).absolute())
     text_folder = Path(text_dir).absolute() if text_dir is not None else folder.parent / "text"
@@ -134,11 +135,11 @@ def gold_corpus(
 
 def _annotation_folder(path: Path) -> Path:
     if not path.is_dir():
-        raise AnalysisError(f"brat folder not found: {path}")
+        raise GoldFileError(f"brat folder not found: {path}")
     if not any(path.glob("*.ann")) and (path / "attributions").is_dir():
         path = path / "attributions"
     if not any(path.glob("*.ann")):
-        raise AnalysisError(f"no .ann files in {path}")
+        raise GoldFileError(f"no .ann files in {path}")
     return path
 
 
@@ -151,7 +152,7 @@ def _read_utf8(path: Path) -> str:
     try:
         return path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise AnalysisError(f"{path}: not UTF-8 (byte offset {error.start})") from None
+        raise GoldFileError(f"{path}: not UTF-8 (byte offset {error.start})") from None
 
 
 _RECORD = re.compile(r"[TERAN#*]\d*\t")
@@ -172,7 +173,7 @@ def _read_ann(path: Path, doc_id: str, text: str) -> list[dict[str, object]]:
             fields = line.split("\t", 2)
             label, _, offsets = fields[1].partition(" ") if len(fields) > 1 else ("", "", "")
             if len(fields) < 2 or not _OFFSETS.fullmatch(offsets):
-                raise AnalysisError(f"{where}:{number}: malformed span line {line[:60]!r}")
+                raise GoldFileError(f"{where}:{number}: malformed span line {line[:60]!r}")
             pieces = tuple(
                 (int(start), int(end))
                 for start, end in (piece.split() for piece in offsets.split(";"))
@@ -190,7 +191,7 @@ def _read_ann(path: Path, doc_id: str, text: str) -> list[dict[str, object]]:
             fields = line.split("\t")
             arguments = fields[1].split() if len(fields) > 1 else []
             if not arguments or any(":" not in argument for argument in arguments):
-                raise AnalysisError(f"{where}:{number}: malformed attribution line {line[:60]!r}")
+                raise GoldFileError(f"{where}:{number}: malformed attribution line {line[:60]!r}")
             events.append((number, fields[0], arguments[1:]))
 
     rows = []
@@ -200,7 +201,7 @@ def _read_ann(path: Path, doc_id: str, text: str) -> list[dict[str, object]]:
         for argument in arguments:
             role, _, span_id = argument.partition(":")
             if span_id not in spans:
-                raise AnalysisError(f"{where}:{number}: {event_id} refers to undefined {span_id}")
+                raise GoldFileError(f"{where}:{number}: {event_id} refers to undefined {span_id}")
             role = role.rstrip("0123456789").lower()  # Content2 adds to Content
             if role in role_pieces:
                 role_pieces[role].extend(spans[span_id][1])

@@ -14,7 +14,7 @@ from collections import Counter
 
 import pandas as pd
 
-from analysis.errors import AnalysisError
+from analysis.errors import GoldFileError
 from analysis.identity import AMBIGUOUS_SUFFIX, variant_key
 
 #: Gold labels that are no one person.
@@ -25,14 +25,14 @@ def read_name_gold(path: str | os.PathLike[str]) -> pd.DataFrame:
     """The gold file: ``doc_id, start, end, label`` (lines starting with ``#`` are comments).
 
     Raises:
-        AnalysisError: the file is missing or lacks a column.
+        GoldFileError: the file is missing or lacks a column.
     """
     if not os.path.isfile(path):
-        raise AnalysisError(f"name gold not found: {path}")
+        raise GoldFileError(f"name gold not found: {path}")
     gold = pd.read_csv(path, comment="#", dtype={"doc_id": str, "label": str})
     missing = {"doc_id", "start", "end", "label"} - set(gold.columns)
     if missing:
-        raise AnalysisError(f"{path}: no {', '.join(sorted(missing))} column")
+        raise GoldFileError(f"{path}: no {', '.join(sorted(missing))} column")
     return gold
 
 

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analysis.errors import AnalysisError
+from analysis.errors import GoldFileError
 from analysis.evaluate.attributions import _round
 from analysis.evaluate.brat import _read_utf8
 from analysis.parsing import load_model, parse
@@ -47,11 +47,11 @@ def read_newsmtsc(path: str | os.PathLike[str]) -> pd.DataFrame:
         :data:`NEWSMTSC_COLUMNS`, polarity as -1, 0 or 1, in file order.
 
     Raises:
-        AnalysisError: the file is missing, or a line is not such a record.
+        GoldFileError: the file is missing, or a line is not such a record.
     """
     file = Path(path)
     if not file.is_file():
-        raise AnalysisError(f"NewsMTSC file not found: {file}")
+        raise GoldFileError(f"NewsMTSC file not found: {file}")
     rows = []
     with open(file, encoding="utf-8") as handle:
         records = (line for line in enumerate(handle, start=1) if line[1].strip())
@@ -68,7 +68,7 @@ def read_newsmtsc(path: str | os.PathLike[str]) -> pd.DataFrame:
                     gid = record["primary_gid"]
                     rows.append((sentence_id, gid, sentence, start, end, mention, polarity))
             except (ValueError, KeyError, TypeError) as error:
-                raise AnalysisError(f"{file}:{number}: not a NewsMTSC record ({error})") from None
+                raise GoldFileError(f"{file}:{number}: not a NewsMTSC record ({error})") from None
     return pd.DataFrame(rows, columns=NEWSMTSC_COLUMNS)
 
 
@@ -165,11 +165,11 @@ def read_vader_nyt(path: str | os.PathLike[str]) -> pd.DataFrame:
     """VADER's NYT editorial snippets with the mean human rating: ``id \\t mean \\t text`` lines.
 
     Raises:
-        AnalysisError: the file is missing or a line has no id, mean and text.
+        GoldFileError: the file is missing or a line has no id, mean and text.
     """
     file = Path(path)
     if not file.is_file():
-        raise AnalysisError(f"VADER NYT file not found: {file}")
+        raise GoldFileError(f"VADER NYT file not found: {file}")
     rows = []
     lines = _read_utf8(file).split("\n")  # CRLF line ends; no other character ends a line
     for number, line in enumerate(lines, start=1):
@@ -180,7 +180,7 @@ def read_vader_nyt(path: str | os.PathLike[str]) -> pd.DataFrame:
         try:
             rows.append((parts[0], float(parts[1]), parts[2]))
         except (IndexError, ValueError):
-            raise AnalysisError(f"{file}:{number}: expected id, mean rating and text") from None
+            raise GoldFileError(f"{file}:{number}: expected id, mean rating and text") from None
     return pd.DataFrame(rows, columns=VADER_NYT_COLUMNS)
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.errors import AnalysisError
+from analysis.errors import GoldFileError
 from analysis.evaluate.attributions import _round
 from analysis.evaluate.sentiment import score_polarity
 
@@ -68,18 +68,18 @@ def read_stance_gold(path: str | os.PathLike[str]) -> pd.DataFrame:
     """The document-level stance gold: a CSV with :data:`STANCE_COLUMNS` (more are ignored).
 
     Raises:
-        AnalysisError: the file is missing, lacks a column or has an unknown label.
+        GoldFileError: the file is missing, lacks a column or has an unknown label.
     """
     file = Path(path)
     if not file.is_file():
-        raise AnalysisError(f"stance gold not found: {file}")
+        raise GoldFileError(f"stance gold not found: {file}")
     gold = pd.read_csv(file, dtype={"doc_id": str})
     missing = [c for c in STANCE_COLUMNS if c not in gold.columns]
     if missing:
-        raise AnalysisError(f"{file}: missing column(s) {', '.join(missing)}")
+        raise GoldFileError(f"{file}: missing column(s) {', '.join(missing)}")
     unknown = sorted(set(gold["label"]) - set(_LABELS))
     if unknown:
-        raise AnalysisError(f"{file}: unknown label(s) {', '.join(map(str, unknown))}")
+        raise GoldFileError(f"{file}: unknown label(s) {', '.join(map(str, unknown))}")
     return gold[STANCE_COLUMNS].reset_index(drop=True)
 
 

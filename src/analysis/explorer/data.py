@@ -17,7 +17,7 @@ import pandas as pd
 from analysis.compare import compare, document_groups, parse_grouping, sentiment_intervals
 from analysis.corpus import Document
 from analysis.entities import entity_frequencies, kwic
-from analysis.errors import AnalysisError
+from analysis.errors import GroupingError
 from analysis.identity import audit
 from analysis.pipeline import Tables
 from analysis.schema import KINDS, UNRESOLVED_SPEAKER
@@ -79,7 +79,7 @@ def explorer_groupings(documents: Sequence[Document]) -> list[str]:
     for by in GROUPING_CANDIDATES:
         try:
             groups = set(document_groups(documents, parse_grouping(by)).values())
-        except AnalysisError:
+        except GroupingError:  # the corpus has no such column, or no date
             continue
         if 2 <= len(groups) <= MAX_GROUPS:
             found.append(by)

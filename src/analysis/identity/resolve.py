@@ -17,7 +17,7 @@ import pandas as pd
 from pandas.api.types import is_numeric_dtype
 
 from analysis import paths
-from analysis.errors import AnalysisError
+from analysis.errors import DataFileError
 from analysis.identity.evidence import (
     NAME_PARTICLES,
     SUFFIXES,
@@ -63,22 +63,22 @@ def read_overrides(path: str | os.PathLike[str]) -> list[Override]:
     """An overrides CSV: ``surface,document,entity`` (``document`` may be empty: every one).
 
     Raises:
-        AnalysisError: the file is missing, lacks a column, or a row has no surface or entity.
+        DataFileError: the file is missing, lacks a column, or a row has no surface or entity.
     """
     file = Path(path)
     if not file.is_file():
-        raise AnalysisError(f"overrides file not found: {file}")
+        raise DataFileError(f"overrides file not found: {file}")
     with open(file, encoding="utf-8-sig", newline="") as handle:
         reader = csv.DictReader(handle)
         missing = {"surface", "entity"} - set(reader.fieldnames or ())
         if missing:
-            raise AnalysisError(f"{file}: no {', '.join(sorted(missing))} column")
+            raise DataFileError(f"{file}: no {', '.join(sorted(missing))} column")
         overrides = []
         for number, row in enumerate(reader, start=2):
             surface = (row.get("surface") or "").strip()
             entity = (row.get("entity") or "").strip()
             if not surface or not entity:
-                raise AnalysisError(f"{file}:{number}: a surface form and an entity are needed")
+                raise DataFileError(f"{file}:{number}: a surface form and an entity are needed")
             overrides.append(Override(surface, (row.get("document") or "").strip(), entity))
     return overrides
 
@@ -195,9 +195,11 @@ def resolve_corpus(
     use = WordUse(texts)
     _merge_variants(table)
     _mark_datelines(table, texts)
-    _reject_non_names(table, texts, use)
+    # The labels of one-word names, counted once when first asked (the first-name test's).
+    word_label = _word_labels(table)
+    _reject_non_names(table, texts, use, word_label)
     _merge_name_parts(table)
-    _label_people_by_name(table, use)
+    _label_people_by_name(table, use, word_label)
     _resolve_short_names(table, texts, use)
     _relabel_lone_words(table, use)
     _apply_overrides(table, overrides)
@@ -342,7 +344,12 @@ def _word_labels(table: pd.DataFrame) -> Callable[[str], str | None]:
     return lambda word: labels().get(word)
 
 
-def _reject_non_names(table: pd.DataFrame, texts: Mapping[str, str], use: WordUse) -> None:
+def _reject_non_names(
+    table: pd.DataFrame,
+    texts: Mapping[str, str],
+    use: WordUse,
+    word_label: Callable[[str], str | None],
+) -> None:
     """Undo person "names" that are no one's name (:func:`~analysis.identity.evidence.
     name_problem`: a possessive phrase, a function word, a common word), before any of them
     absorbs another mention across the corpus:
@@ -386,9 +393,7 @@ def _reject_non_names(table: pd.DataFrame, texts: Mapping[str, str], use: WordUs
     def label_of_name(part: str) -> str:
         return label_of.get(by_key.get(variant_key(part), ""), "") or text_label.get(part, "")
 
-    is_first_name = first_name_test(
-        use, label_of=_word_labels(table), is_surname=surnames.__contains__
-    )
+    is_first_name = first_name_test(use, label_of=word_label, is_surname=surnames.__contains__)
     problems: dict[str, str] = {}
     for name, where in places.items():
 
@@ -473,7 +478,9 @@ def _reject_non_names(table: pd.DataFrame, texts: Mapping[str, str], use: WordUs
 _ORGANISATION = re.compile(r"^[A-Z]\S*(?: [A-Z]\S*)* (?:of|for) (?:the )?[A-Z]")
 
 
-def _label_people_by_name(table: pd.DataFrame, use: WordUse) -> None:
+def _label_people_by_name(
+    table: pd.DataFrame, use: WordUse, word_label: Callable[[str], str | None]
+) -> None:
     """A name shaped like a person's that the model also tagged PERSON is a person's, whatever
     most of its mentions say ("Phyllis Schlafly", ORG in 7 of her 9 mentions): a listed first
     name, or one from the SSA table (:func:`~analysis.identity.evidence.first_name_test`) with
@@ -483,7 +490,7 @@ def _label_people_by_name(table: pd.DataFrame, use: WordUse) -> None:
     label_of = _vote(table)
     person_votes = set(table.loc[table["model_label"] == "PERSON", "entity"])
     is_first_name = first_name_test(
-        use, label_of=_word_labels(table), is_surname=_surnames(label_of).__contains__
+        use, label_of=word_label, is_surname=_surnames(label_of).__contains__
     )
     # The last words of the names of things ("Foundation", "PAC"): no surname.
     ends = Counter(

@@ -46,7 +46,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from analysis.corpus import Document, text_hash
-from analysis.errors import AnalysisError
+from analysis.errors import EngineError
 from analysis.pipeline.settings import Settings
 from analysis.pipeline.store import (
     PartitionWriter,
@@ -310,19 +310,19 @@ def analyse(
         progress: called with the number of documents each finished partition analysed.
 
     Raises:
-        AnalysisError: an unknown engine, or options that do not fit it.
+        EngineError: an unknown engine, or options that do not fit it.
         ModelError: the model is missing, or a document is longer than it accepts.
     """
     if engine not in ENGINES:
-        raise AnalysisError(f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}")
+        raise EngineError(f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}")
     if n_process < 1:
-        raise AnalysisError(f"n_process must be at least 1, not {n_process}")
+        raise EngineError(f"n_process must be at least 1, not {n_process}")
     if batch_size < 1 or batch_words < 1:
-        raise AnalysisError(
+        raise EngineError(
             f"batch_size and batch_words must be at least 1, not {batch_size} and {batch_words}"
         )
     if scheduler and engine != "dask":
-        raise AnalysisError("a scheduler address needs engine='dask'")
+        raise EngineError("a scheduler address needs engine='dask'")
     settings = settings or Settings()
     started = time.perf_counter()
     documents = list(documents)
@@ -417,7 +417,7 @@ def _dask(n_process: int, scheduler: str | None) -> Iterator[tuple[int, RunTasks
             try:
                 client = stack.enter_context(Client(scheduler))
             except OSError as error:
-                raise AnalysisError(f"no Dask scheduler at {scheduler}: {error}") from None
+                raise EngineError(f"no Dask scheduler at {scheduler}: {error}") from None
         else:
             cluster = stack.enter_context(
                 LocalCluster(
@@ -431,7 +431,7 @@ def _dask(n_process: int, scheduler: str | None) -> Iterator[tuple[int, RunTasks
         try:
             client.wait_for_workers(1, timeout=WORKER_TIMEOUT)
         except TimeoutError:
-            raise AnalysisError(
+            raise EngineError(
                 f"the Dask scheduler {client.scheduler.address} has no worker after "
                 f"{WORKER_TIMEOUT:.0f} s"
             ) from None

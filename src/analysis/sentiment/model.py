@@ -13,7 +13,7 @@ import os
 from typing import NamedTuple
 
 from analysis import paths
-from analysis.errors import AnalysisError
+from analysis.errors import ModelFileError
 from analysis.sentiment.context import _GROUP_WEIGHTS, _Context
 from analysis.sentiment.features import _scope_features, _window_features
 from analysis.sentiment.vectors import POOLS, WordTable, pooled_words, read_word_table
@@ -52,22 +52,22 @@ def load_sentiment_model(path: str | os.PathLike[str] | None = None) -> Sentimen
             :data:`MODEL_FILE`. The word table it names is read from the same folder.
 
     Raises:
-        AnalysisError: the file or its word table is missing or is not such a model.
+        ModelFileError: the file or its word table is missing or is not such a model.
     """
     file = paths.resolve_path(path) if path else MODEL_FILE
     try:
         data = json.loads(file.read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
-        raise AnalysisError(f"{file}: cannot read the sentiment model ({error})") from error
+        raise ModelFileError(f"{file}: cannot read the sentiment model ({error})") from error
     if not isinstance(data, dict) or data.get("format") not in _FORMATS:
-        raise AnalysisError(f"{file}: not a sentiment model of format {MODEL_FORMAT!r}")
+        raise ModelFileError(f"{file}: not a sentiment model of format {MODEL_FORMAT!r}")
     words = None
     vectors = data.get("vectors")
     if vectors is not None:
         if not isinstance(vectors, dict) or not isinstance(vectors.get("file"), str):
-            raise AnalysisError(f"{file}: its 'vectors' entry does not name a word table file")
+            raise ModelFileError(f"{file}: its 'vectors' entry does not name a word table file")
         if tuple(vectors.get("pools", ())) != POOLS:
-            raise AnalysisError(f"{file}: word pools {vectors.get('pools')}, expected {POOLS}")
+            raise ModelFileError(f"{file}: word pools {vectors.get('pools')}, expected {POOLS}")
         table = file.parent / vectors["file"]
         # The table must be the one trained with these weights, not a stale one of the same shape.
         expected = vectors.get("sha256")
@@ -75,11 +75,11 @@ def load_sentiment_model(path: str | os.PathLike[str] | None = None) -> Sentimen
             try:
                 digest = hashlib.sha256(table.read_bytes()).hexdigest()
             except OSError as error:
-                raise AnalysisError(
+                raise ModelFileError(
                     f"{table}: cannot read the sentiment word table ({error})"
                 ) from error
             if digest != expected:
-                raise AnalysisError(
+                raise ModelFileError(
                     f"{table}: not the word table {file.name} was trained with (SHA-256 differs)"
                 )
         words = read_word_table(table, len(data["classes"]))

@@ -39,7 +39,7 @@ from pathlib import Path
 
 import numpy as np
 
-from analysis.errors import AnalysisError
+from analysis.errors import ModelFileError
 from analysis.sentiment.context import _Context
 
 # The kinds of pool, and those kept apart by the target's role.
@@ -164,16 +164,16 @@ def read_word_table(path: str | os.PathLike[str], classes: int) -> WordTable:
     the words (UTF-8 bytes, one word per line) and a ``(words, pools, classes)`` array.
 
     Raises:
-        AnalysisError: the file is missing or its arrays do not fit the model.
+        ModelFileError: the file is missing or its arrays do not fit the model.
     """
     try:
         with np.load(path, allow_pickle=False) as data:
             words = data[WORDS_KEY].tobytes().decode("utf-8").split("\n")
             weights = data[WEIGHTS_KEY].astype(np.float64)
     except (OSError, KeyError, ValueError, UnicodeDecodeError) as error:
-        raise AnalysisError(f"{path}: cannot read the sentiment word table ({error})") from error
+        raise ModelFileError(f"{path}: cannot read the sentiment word table ({error})") from error
     if weights.shape != (len(words), len(POOLS), classes):
-        raise AnalysisError(
+        raise ModelFileError(
             f"{path}: word table of shape {weights.shape}, expected "
             f"({len(words)}, {len(POOLS)}, {classes})"
         )

@@ -17,7 +17,7 @@ from urllib.parse import unquote, urlsplit
 
 import nbformat
 import pytest
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from analysis import paths, report
 from analysis.cli import main
@@ -146,8 +146,15 @@ def test_strip_volatile_metadata_drops_timings_and_random_ids():
         cell.metadata["execution"] = {"iopub.status.busy": "t0"}
         cell.metadata["papermill"] = {"start_time": "t0", "duration": 0.1, "status": "completed"}
 
+    # One print, flushed in two parts: one output either way.
+    notebook.cells[0].outputs = [
+        new_output("stream", name="stdout", text="by groups:"),
+        new_output("stream", name="stdout", text="\n"),
+    ]
+
     report.strip_volatile_metadata(notebook, source_cell_ids={"kept-id"})
 
+    assert [o.text for o in notebook.cells[0].outputs] == ["by groups:\n"]
     assert notebook.metadata["papermill"] == {"version": "2"}
     assert [cell.id for cell in notebook.cells] == ["kept-id", "injected-parameters"]
     for cell in notebook.cells:

@@ -203,7 +203,8 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 def strip_volatile_metadata(notebook: Any, *, source_cell_ids: Iterable[str] = ()) -> Any:
     """Remove what differs between two runs of the same notebook on the same inputs.
 
-    Drops papermill's start and end times and durations (notebook and cells), nbclient's
+    Merges consecutive stream outputs (how a print is split depends on when the kernel
+    flushed), drops papermill's start and end times and durations (notebook and cells), nbclient's
     ``execution`` timestamps and the views of widgets (:mod:`analysis.widgets`: a random model
     id whose state is not saved, so no viewer could show it; their one line of text stays).
     Cells that got a random id during the run (the injected parameters cell, or every cell of a
@@ -216,7 +217,12 @@ def strip_volatile_metadata(notebook: Any, *, source_cell_ids: Iterable[str] = (
     Returns:
         The same notebook.
     """
+    from nbconvert.preprocessors import CoalesceStreamsPreprocessor
+
     kept_ids = set(source_cell_ids)
+    # A print's text may reach the notebook in one stream output or two, as the kernel flushes:
+    # nbconvert's preprocessor merges consecutive ones (and settles carriage returns).
+    notebook, _ = CoalesceStreamsPreprocessor().preprocess(notebook, {})
     papermill_meta = notebook.metadata.get("papermill", {})
     for key in _VOLATILE_PAPERMILL_KEYS:
         papermill_meta.pop(key, None)

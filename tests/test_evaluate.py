@@ -572,8 +572,9 @@ def test_cli_missing_folder_is_a_one_line_error(capsys, tmp_path):
     assert capsys.readouterr().err.strip().startswith("error: brat folder not found")
 
 
-# Baseline on PolNeAR dev, measured with scripts/textacy_baseline.py (textacy 0.13.0): content
-# overlap F1 0.2024 overall and 0.4577 on direct quotations; it fails on 22 of the 84 articles.
+# Baseline on PolNeAR dev, measured with scripts/experiments/textacy_baseline.py (textacy
+# 0.13.0): content overlap F1 0.2024 overall and 0.4577 on direct quotations; it fails on 22 of
+# the 84 articles.
 TEXTACY_OVERLAP_F1 = {"overall": 0.2024, "direct": 0.4577}
 
 

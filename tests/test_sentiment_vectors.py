@@ -3,9 +3,7 @@ holds the model's weights for them, and that the table scores as the pooled vect
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from types import SimpleNamespace
 
 import numpy as np
@@ -34,17 +32,11 @@ def nlp():
 
 @pytest.fixture(scope="module")
 def train_script():
-    """scripts/train_sentiment.py as a module (it folds the model into the word table)."""
-    path = paths.PROJECT_ROOT / "scripts" / "train_sentiment.py"
-    sys.path.insert(0, str(path.parent))
-    try:
-        spec = importlib.util.spec_from_file_location("train_sentiment", path)
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-    finally:
-        sys.path.remove(str(path.parent))
-    return module
+    """The training functions of scripts/train_sentiment.py (they fold the model into the word
+    table)."""
+    from analysis.evaluate import training
+
+    return training
 
 
 def _pools(nlp, text: str, target: str, vocabulary=None, by_role: bool = False):

@@ -50,8 +50,9 @@ COLUMNS = ("analysis", "data", "measure", "figure", "baseline", "command", "deta
 GOLD = paths.PROJECT_ROOT / "tests" / "data"
 #: The targeted author-voice aggregate the stance figure reports.
 AUTHOR_VOICE = "targeted author-voice mean"
-#: textacy 0.13.0's ``direct_quotations`` on PolNeAR dev (``scripts/textacy_baseline.py``:
-#: textacy is not a dependency, so its figure is recorded here, not recomputed).
+#: textacy 0.13.0's ``direct_quotations`` on PolNeAR dev
+#: (``scripts/experiments/textacy_baseline.py``: textacy is not a dependency, so its figure is
+#: recorded here, not recomputed).
 TEXTACY_DEV = "textacy `direct_quotations` 0.202 / 0.835"
 
 

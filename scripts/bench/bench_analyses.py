@@ -11,7 +11,8 @@ times; then targeted sentiment (:func:`analysis.sentiment.targeted_rows`: the tr
 every entity mention, voices from the attribution pass) on the same ``Doc`` objects; the medians
 and their ratios to parsing are printed.
 
-    .venv/bin/python scripts/bench_analyses.py --words 100000 ../shared/data/polnear/train/text
+    .venv/bin/python scripts/bench/bench_analyses.py --words 100000 \\
+        ../shared/data/polnear/train/text
 """
 
 from __future__ import annotations

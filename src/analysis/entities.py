@@ -158,8 +158,23 @@ def _names_the_person(gap: str, cue: str, descriptors: dict[str, str]) -> bool:
 def _resolve_document(
     text: str, mentions: list[_Mention], knowledge: Knowledge, *, metonyms: bool
 ) -> tuple[list[_Mention], dict[str, str]]:
-    """Resolve one document's mentions in place; returns them and each entity's label."""
-    # 1. Aliases and metonyms from the knowledge files.
+    """Resolve one document's mentions in place; returns them and each entity's label. The
+    steps, in the order ``docs/entities.md`` describes them: the knowledge files
+    (:func:`_apply_knowledge`), nicknames (:func:`_add_nicknames`), short names and acronyms
+    (:func:`_merge_short_names`), one label per entity (:func:`_vote_labels`), and the forms the
+    model missed (:func:`_propagate_forms`)."""
+    known_label = _apply_knowledge(mentions, knowledge, metonyms=metonyms)
+    mentions = _add_nicknames(text, mentions, knowledge)
+    _merge_short_names(mentions)
+    labels = _vote_labels(mentions, knowledge, known_label)
+    mentions = _propagate_forms(text, mentions, labels)
+    return mentions, labels
+
+
+def _apply_knowledge(
+    mentions: list[_Mention], knowledge: Knowledge, *, metonyms: bool
+) -> dict[str, str]:
+    """Step 1: aliases and metonyms from the knowledge files; returns the labels they give."""
     known_label: dict[str, str] = {}
     for m in mentions:
         if m.name in knowledge.metonyms:
@@ -174,10 +189,13 @@ def _resolve_document(
             if canonical != m.name:
                 m.name, m.how = canonical, "alias"
             known_label[canonical] = label
+    return known_label
 
-    # 2. Nicknames the text introduces: "the leader known as the “Rocket Man”". The nickname
-    # names the nearest person mentioned before it when the words between say so
-    # (:func:`_names_the_person`); every occurrence then counts for that person.
+
+def _add_nicknames(text: str, mentions: list[_Mention], knowledge: Knowledge) -> list[_Mention]:
+    """Step 2: nicknames the text introduces ("the leader known as the “Rocket Man”"). The
+    nickname names the nearest person mentioned before it when the words between say so
+    (:func:`_names_the_person`); every occurrence then counts for that person."""
     pattern = _nickname_pattern(knowledge.nickname_cues)
     nicknames: list[_Mention] = []
     if pattern is not None:
@@ -196,11 +214,14 @@ def _resolve_document(
                     _Mention(occurrence.start(), occurrence.end(), nickname, "", how="nickname")
                 )
                 nicknames[-1].name = referent
-    if nicknames:
-        taken = [(n.start, n.end) for n in nicknames]
-        mentions = [m for m in mentions if not _overlaps(m, taken)] + nicknames
+    if not nicknames:
+        return mentions
+    taken = [(n.start, n.end) for n in nicknames]
+    return [m for m in mentions if not _overlaps(m, taken)] + nicknames
 
-    # 3. Short person names and acronyms merge into the one full name they abbreviate.
+
+def _merge_short_names(mentions: list[_Mention]) -> None:
+    """Step 3: short person names and acronyms merge into the one full name they abbreviate."""
     person_names = {m.name for m in mentions if _label_of(m) == "PERSON" and m.how != "nickname"}
     full_names = {n for n in person_names if len(_tokens(n)) > 1}
     all_names = {m.name for m in mentions if len(_tokens(m.name)) > 1}
@@ -220,9 +241,13 @@ def _resolve_document(
             m.name = short_to_full[m.name]
             m.how = "acronym" if _is_acronym(m.text) else "short name"
 
-    # 4. One label per entity: curated knowledge first, else the vote of the model's labels and
-    # of describing nouns. Ties go to the label seen first.
-    # A describing noun adds DESCRIPTOR_WEIGHT, a fraction: the votes are floats.
+
+def _vote_labels(
+    mentions: list[_Mention], knowledge: Knowledge, known_label: dict[str, str]
+) -> dict[str, str]:
+    """Step 4: one label per entity: curated knowledge first, else the vote of the model's
+    labels and of describing nouns (each adds :data:`DESCRIPTOR_WEIGHT`, a fraction). Ties go
+    to the label seen first."""
     votes: defaultdict[str, defaultdict[str, float]] = defaultdict(lambda: defaultdict(float))
     first_seen: dict[tuple[str, str], int] = {}
     for m in sorted(mentions, key=lambda m: m.start):
@@ -243,14 +268,17 @@ def _resolve_document(
             )
         else:  # only nicknames of someone: a person
             labels[name] = "PERSON"
+    return labels
 
-    # 5. Names the model missed: every other occurrence of a surface form already resolved in
-    # this document, longest forms first so "BRICS Plus" is not read as "BRICS".
+
+def _propagate_forms(text: str, mentions: list[_Mention], labels: dict[str, str]) -> list[_Mention]:
+    """Step 5: names the model missed: every other occurrence of a surface form already resolved
+    in this document, longest forms first so "BRICS Plus" is not read as "BRICS", and a
+    person's surname alone ("“...,” Lopez said") when one full name in the document has it."""
     forms: dict[str, str] = {}
     for m in mentions:
         if m.how != "nickname" and m.text[:1].isupper() and len(m.text) > 1:
             forms.setdefault(m.text, m.name)
-    # A person's surname alone ("“...,” Lopez said"), when one full name in the document has it.
     surnames: dict[str, set[str]] = defaultdict(set)
     for name, label in labels.items():
         parts = _tokens(name)
@@ -259,17 +287,17 @@ def _resolve_document(
     for surname, names in surnames.items():
         if len(names) == 1:
             forms.setdefault(surname, names.pop())
-    if forms:
-        taken = sorted((m.start, m.end) for m in mentions)
-        taken_starts = [start for start, _ in taken]
-        found = []
-        for start, end in _find_forms(text, sorted(forms, key=len, reverse=True)):
-            if not _overlaps_sorted(start, end, taken, taken_starts):
-                m = _Mention(start, end, text[start:end], "", how="propagated")
-                m.name = forms[m.text]
-                found.append(m)
-        mentions = mentions + found
-    return mentions, labels
+    if not forms:
+        return mentions
+    taken = sorted((m.start, m.end) for m in mentions)
+    taken_starts = [start for start, _ in taken]
+    found = []
+    for start, end in _find_forms(text, sorted(forms, key=len, reverse=True)):
+        if not _overlaps_sorted(start, end, taken, taken_starts):
+            m = _Mention(start, end, text[start:end], "", how="propagated")
+            m.name = forms[m.text]
+            found.append(m)
+    return mentions + found
 
 
 # Where a name may start: not after a word character or hyphen (a name never starts with space).

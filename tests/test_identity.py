@@ -668,3 +668,20 @@ def test_the_first_names_table_is_what_its_script_builds(tmp_path):
         [sys.executable, str(script), "--out", str(out)], check=True, capture_output=True
     )
     assert out.read_bytes() == (paths.DATA_DIR / "first_names.csv").read_bytes()
+
+
+def test_a_surname_that_is_also_a_function_word_follows_a_first_name():
+    table = _mentions(
+        [
+            ("a", 5, "Theresa May", "Theresa May", "PERSON"),
+            ("b", 5, "Theresa May", "Theresa May", "PERSON"),
+            ("c", 5, "Will Be", "Will Be", "PERSON"),  # "Will" is a word here: no name
+            ("d", 5, "Ahmed Ashry and", "Ahmed Ashry and", "PERSON"),  # "and" is no surname
+        ]
+    )
+    texts = {"a": "we may go; it may rain; you will see; we will win; they will", "b": "", "c": ""}
+    resolved = resolve_corpus(table, texts)
+    assert _entities(resolved)[:2] == ["Theresa May"] * 2
+    assert resolved["label"].tolist()[:2] == ["PERSON", "PERSON"]
+    assert _entities(resolved)[2] != "Will Be" and resolved.loc[2, "resolution"] == "relabelled"
+    assert resolved.loc[3, "resolution"] == "not a name"

@@ -326,7 +326,8 @@ def name_problem(
     - ``lowercase word``: a word in lowercase that is no particle ("Twitter junkie"; not "bin
       Laden");
     - ``function word``: a preposition, article or auxiliary after the first word ("Will
-      Twitter Be Next"), or as the first word when it is no first name ("Among Latinos");
+      Twitter Be Next"; not a surname after a first name that is no common word, "Theresa
+      May"), or as the first word when it is no first name ("Among Latinos");
     - ``common word``: a word the corpus writes lowercase twice as often, five times at least
       (:class:`WordUse`), in a name the model found in headlines alone ("Will Lose House":
       "Lose" is a verb), or, three
@@ -374,10 +375,17 @@ def name_problem(
         return "acronym"  # "Junge SVP"
     first_listed = is_given_name(words[0])
     first_given = first_listed or is_first_name(words[0])
+    # After a first name the corpus does not use as a word ("Theresa"; not "Will"), a last
+    # word in title case is a surname even when it is also a function word ("Theresa May";
+    # not "Al Ashry and").
+    last = words[-1]
+    surname = (
+        last if last[:1].isupper() and first_given and not use.is_common_word(words[0]) else None
+    )
     if any(
         w.lower() in FUNCTION_WORDS and not is_given_name(w)
         for w in words[1:]
-        if w not in NAME_PARTICLES
+        if w not in NAME_PARTICLES and w is not surname
     ) or (not first_given and words[0].lower() in FUNCTION_WORDS):
         return "function word"
     content = [w for w in words if not _is_neutral(w) and not is_given_name(w)]

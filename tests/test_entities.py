@@ -309,3 +309,17 @@ def test_find_forms_matches_the_alternation_it_replaces(text):
     pattern = rf"(?<![\w-])(?:{alternatives})(?![\w])"
     expected = [(m.start(), m.end()) for m in re.finditer(pattern, text)]
     assert list(entities._find_forms(text, forms)) == expected
+
+
+def test_a_state_abbreviation_counts_under_the_state(analyse):
+    text = (
+        "Sen. Jane Doe, a Republican from Tampa, Fla., said on Monday that Florida would vote. "
+        "Her rival, who lives in Sacramento, Calif., spoke in California."
+    )
+    mentions = analyse(text).name_mentions()
+    found = dict(zip(mentions["text"], mentions["entity"], strict=True))
+    assert (
+        found.get("Fla.", "Florida") == "Florida"
+        and found.get("Calif.", "California") == "California"
+    )
+    assert {"Fla.", "Calif."} & set(found)  # the model found one of them at least

@@ -450,6 +450,9 @@ def test_the_entities_command_audits(tmp_path, cache_dir, capsys):
     out = capsys.readouterr().out.splitlines()
     assert out[0] == ",".join(AUDIT_COLUMNS)
     assert any(line.startswith("lowercase alias,Bill Clinton,PERSON") for line in out[1:])
+    (corpus / "a.txt").write_text("Jane Doe met Ann Roe in Paris.\n", encoding="utf-8")
+    assert main(arguments) == 0
+    assert capsys.readouterr().out == "(nothing worth checking)\n"
 
 
 # --- names that are no one's name (made-up documents, one per failure class) ---------------

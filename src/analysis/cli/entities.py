@@ -34,7 +34,8 @@ def run(args: argparse.Namespace) -> int:
     if args.audit:
         from analysis.identity.audit import audit
 
-        options.write_table(audit(tables.entity_mentions, tables.texts), args.format)
+        rows = audit(tables.entity_mentions, tables.texts)
+        options.write_table(rows, args.format, empty="nothing worth checking")
         return 0
     labels = [label.strip() for label in args.labels.split(",") if label.strip()]
     table = entity_frequencies(tables.name_mentions(labels), by_document=args.by_document)

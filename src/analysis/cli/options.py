@@ -180,9 +180,16 @@ def load_tables(
     )
 
 
-def write_table(table: pd.DataFrame, output: str, *, records: list[dict] | None = None) -> None:
+def write_table(
+    table: pd.DataFrame,
+    output: str,
+    *,
+    records: list[dict] | None = None,
+    empty: str = "no rows",
+) -> None:
     """Print ``table`` in the format ``output`` (:data:`FORMATS`); ``records`` are what json and
-    jsonl print instead of the table's rows, when given."""
+    jsonl print instead of the table's rows, when given; ``empty`` is the line the text format
+    prints for a table without rows (csv prints the header, json an empty list)."""
     if output in ("json", "jsonl"):
         rows = records if records is not None else json.loads(table.to_json(orient="records"))
         if output == "json":
@@ -193,5 +200,7 @@ def write_table(table: pd.DataFrame, output: str, *, records: list[dict] | None 
                 sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
     elif output == "csv":
         table.to_csv(sys.stdout, index=False, lineterminator="\n")
+    elif table.empty:
+        sys.stdout.write(f"({empty})\n")
     else:
         sys.stdout.write(table.to_string(index=False) + "\n")

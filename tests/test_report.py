@@ -607,3 +607,34 @@ def test_notebooks_run_by_hand_write_to_a_scratch_folder():
         cells = nbformat.read(notebook, as_version=4).cells
         (source,) = [c.source for c in cells if "parameters" in c.metadata.get("tags", [])]
         assert report_manifest._literal_assignments(source)["output_dir"] == "outputs/lab"
+
+
+def _publish_run(outputs: Path, staging: Path, stem: str, files: dict[str, str]) -> None:
+    """Publish a notebook run that wrote ``files`` (path: text), as ``report run`` does."""
+    for name, text in files.items():
+        (staging / name).parent.mkdir(parents=True, exist_ok=True)
+        (staging / name).write_text(text, encoding="utf-8")
+    notebook, html_page = staging / f"{stem}.ipynb", staging / f"{stem}.html"
+    notebook.write_text("{}", encoding="utf-8")
+    html_page.write_text("<html></html>", encoding="utf-8")
+    _publish(staging, outputs, notebook=notebook, html=html_page)
+
+
+def test_a_new_run_removes_the_files_only_its_previous_run_published(tmp_path):
+    # The seed corpus's report has a table per group; a researcher's corpus without that group
+    # must not leave the seed's table behind in outputs/ (or in the index and manifest).
+    outputs, staging = tmp_path / "outputs", tmp_path / "staging"
+    _publish_run(outputs, staging, "04_c", {"tables/groups_a.csv": "a", "tables/counts.csv": "1"})
+    _publish_run(outputs, staging, "01_e", {"tables/shared.csv": "s"})
+    # A file another notebook published is not this notebook's to remove, nor one outside.
+    listed = ["tables/groups_a.csv", "tables/counts.csv", "tables/shared.csv", "../outside.csv"]
+    record = outputs / report.RUNS_DIRNAME / "04_c.json"
+    record.write_text(json.dumps({"files": listed}), encoding="utf-8")
+    (tmp_path / "outside.csv").write_text("x", encoding="utf-8")
+
+    _publish_run(outputs, staging, "04_c", {"tables/counts.csv": "2"})
+
+    assert sorted(snapshot(outputs / "tables")) == ["counts.csv", "shared.csv"]
+    assert (outputs / "tables" / "counts.csv").read_text(encoding="utf-8") == "2"
+    assert (tmp_path / "outside.csv").exists()
+    assert report.read_run_record(outputs, "04_c.ipynb")["files"] == ["tables/counts.csv"]

@@ -283,12 +283,15 @@ def _export_html(notebook: Any, *, name: str) -> str:
 def _publish(staging: Path, outputs: Path, *, notebook: Path, html: Path) -> ReportFiles:
     """Move staged files to ``outputs``; the notebook goes last so that it is the newest file,
     as ``make`` expects of a target."""
+    previous = read_run_record(outputs, notebook.name)
     data_files = []
     for staged in sorted(p for p in staging.rglob("*") if p.is_file()):
         if staged in (notebook, html):
             continue
         data_files.append(_move(staged, outputs / staged.relative_to(staging)))
     _write_run_record(outputs, notebook=notebook.name, html=html.name, data_files=data_files)
+    if previous is not None:
+        _remove_stale_files(outputs, previous["files"], keep=data_files, notebook=notebook.name)
     published_html = _move(html, outputs / html.name)
     published_notebook = _move(notebook, outputs / notebook.name)
     return ReportFiles(published_notebook, published_html, data_files)
@@ -303,6 +306,24 @@ def _write_run_record(outputs: Path, *, notebook: str, html: str, data_files: li
     }
     path = outputs / RUNS_DIRNAME / f"{Path(notebook).stem}.json"
     _write_if_changed(path, json.dumps(record, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+
+
+def _remove_stale_files(
+    outputs: Path, previous: list[Any], *, keep: list[Path], notebook: str
+) -> None:
+    """Delete the files the notebook's previous run published and this run did not (a table of
+    a group the new corpus lacks, say), unless another notebook's run published them."""
+    kept = {path.relative_to(outputs).as_posix() for path in keep}
+    for record_path in (outputs / RUNS_DIRNAME).glob("*.json"):
+        if record_path.stem != Path(notebook).stem:
+            other = read_run_record(outputs, record_path.stem + ".ipynb")
+            kept.update(other["files"] if other else [])
+    for name in previous:
+        path = outputs / str(name)
+        if name in kept or ".." in Path(str(name)).parts or not path.is_file():
+            continue
+        path.unlink()
+        _remove_if_empty(path.parent)
 
 
 def read_run_record(outputs_dir: str | os.PathLike[str], notebook: str) -> dict[str, Any] | None:

@@ -78,7 +78,7 @@ from analysis.evaluate.training import (
 from analysis.parsing import load_model, model_info
 from analysis.schema import DEFAULT_MODEL
 from analysis.sentiment import MODEL_FILE, load_sentiment_model, target_features
-from analysis.sentiment.context import _context
+from analysis.sentiment.context import mention_context
 from analysis.sentiment.vectors import POOLS
 
 
@@ -120,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.vectors:
         words, vectors = read_vectors(args.vectors, args.words)
         vocabulary = {word: k for k, word in enumerate(words)}
-        contexts = [_context(docs[t.sentence_id], t.start, t.end) for t in targets]
+        contexts = [mention_context(docs[t.sentence_id], t.start, t.end) for t in targets]
         unit = pooled_vectors(contexts, vocabulary, vectors)
         scales = SCALES
     cv = {}

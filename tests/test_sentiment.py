@@ -183,9 +183,9 @@ def _naive_sentences(text: str) -> list[str]:
 def _assert_same_as_stock(texts) -> None:
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-    from analysis.sentiment.vader import _vader
+    from analysis.sentiment.vader import vader_analyzer
 
-    stock, fast = SentimentIntensityAnalyzer(), _vader()
+    stock, fast = SentimentIntensityAnalyzer(), vader_analyzer()
     for text in texts:
         expected = stock.polarity_scores(text)
         # repr: the same floats, down to the sign of a zero.
@@ -295,21 +295,21 @@ def test_model_scores_the_features_of_the_feature_list(nlp):
     # The model looks the content words' weights up by lemma instead of by feature name: the
     # same weights, in the same order (the logits add up in it), as target_features' names;
     # the pooled word vectors come after them.
-    from analysis.sentiment.context import _context
+    from analysis.sentiment.context import mention_context
     from analysis.sentiment.features import _feature_list
-    from analysis.sentiment.model import _model_features, _model_index
+    from analysis.sentiment.model import model_features, model_index
     from analysis.sentiment.vectors import pooled_words
 
     model = load_sentiment_model()
-    index = _model_index(model)
-    assert _model_index(model) is index
+    index = model_index(model)
+    assert model_index(model) is index
     assert all(index.weights[name][:-1] == weights for name, weights in model.weights.items())
     doc = nlp(
         'Critics praised Smith but never attacked the lazy Jones, who "hates" good news. '
         "Brown said the plan was not a good idea, and Green was accused of fraud."
     )
     for token in doc:
-        context = _context(doc, token.idx, token.idx + len(token))
+        context = mention_context(doc, token.idx, token.idx + len(token))
         expected = [
             (index.weights[name], value, i)
             for name, value, i in _feature_list(context)
@@ -320,7 +320,7 @@ def test_model_scores_the_features_of_the_feature_list(nlp):
                 (model.words.row(word, pool), weight, i)
                 for pool, i, word, weight in pooled_words(context, model.words.vocabulary)
             ]
-        assert _model_features(context, index) == expected
+        assert model_features(context, index) == expected
 
 
 # --- rows per mention, voices, aggregation -----------------------------------------------------

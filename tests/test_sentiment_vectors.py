@@ -14,7 +14,7 @@ from analysis.errors import AnalysisError
 from analysis.parsing import load_model
 from analysis.schema import DEFAULT_MODEL
 from analysis.sentiment import MODEL_FILE, load_sentiment_model
-from analysis.sentiment.context import _context
+from analysis.sentiment.context import mention_context
 from analysis.sentiment.vectors import (
     KINDS,
     POOLS,
@@ -44,7 +44,7 @@ def _pools(nlp, text: str, target: str, vocabulary=None, by_role: bool = False):
     (only the target's role has words), or under their own with ``by_role``."""
     doc = nlp(text)
     start = text.index(target)
-    context = _context(doc, start, start + len(target))
+    context = mention_context(doc, start, start + len(target))
     if vocabulary is None:
         vocabulary = {token.lower_: token.i for token in doc}
     names = POOLS if by_role else KINDS
@@ -84,7 +84,7 @@ def test_the_governor_and_scope_pools_are_kept_apart_by_the_targets_role(nlp):
     for sentence, (target, role) in by_dep.items():
         doc = nlp(sentence)
         start = sentence.index(target)
-        assert role_of(_context(doc, start, start + len(target))) == role, sentence
+        assert role_of(mention_context(doc, start, start + len(target))) == role, sentence
     assert POOLS == (
         "governor:subject",
         "governor:patient",
@@ -103,7 +103,9 @@ def test_the_governor_and_scope_pools_are_kept_apart_by_the_targets_role(nlp):
     doc = nlp(text)
     for name in ("Critics", "Smith", "Jones"):
         start = text.index(name)
-        pools = pooled_words(_context(doc, start, start + len(name)), {t.lower_: t.i for t in doc})
+        pools = pooled_words(
+            mention_context(doc, start, start + len(name)), {t.lower_: t.i for t in doc}
+        )
         assert [p for p, *_ in pools] == sorted(p for p, *_ in pools)
 
 
@@ -168,7 +170,7 @@ def test_the_word_table_scores_as_the_pooled_vectors(nlp, train_script, tmp_path
     folded_table = WordTable(vocabulary, table)
     for name in ("Critics", "Smith", "Jones", "Paris"):
         start = doc.text.index(name)
-        context = _context(doc, start, start + len(name))
+        context = mention_context(doc, start, start + len(name))
         dense = train_script.pooled_vectors([context], vocabulary, vectors)[0] * scale
         expected = coef[:, 2:] @ dense
         folded = np.zeros(3)

@@ -44,7 +44,7 @@ from analysis.attribution import load_cues
 from analysis.corpus import text_hash
 from analysis.evaluate import attributions as scorer
 from analysis.evaluate.brat import gold_corpus
-from analysis.evaluate.spans import _characters, _spans
+from analysis.evaluate.spans import read_span, span_characters
 from analysis.parsing import ParseCache, load_model, parse
 from analysis.pipeline import load
 
@@ -67,9 +67,9 @@ def _items(frame: pd.DataFrame) -> list[dict]:
     return [
         {
             "doc_id": row.doc_id,
-            "content": _spans(row.content),
-            "cue": _spans(row.cue),
-            "chars": _characters(_spans(row.content)),
+            "content": read_span(row.content),
+            "cue": read_span(row.cue),
+            "chars": span_characters(read_span(row.content)),
             "construction": getattr(row, "construction", ""),
         }
         for row in frame.itertuples(index=False)

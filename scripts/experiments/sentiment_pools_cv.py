@@ -68,7 +68,7 @@ from analysis.evaluate.training import (
 from analysis.parsing import load_model
 from analysis.schema import DEFAULT_MODEL
 from analysis.sentiment import target_features
-from analysis.sentiment.context import _context
+from analysis.sentiment.context import mention_context
 from analysis.sentiment.vectors import KINDS, POOLS, ROLES, role_of
 
 SCALE = 2.0
@@ -138,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
     labels = train["polarity"].tolist()
     articles = [article_of(gid) for gid in train["primary_gid"]]
     words, vectors = read_vectors(args.vectors, args.words)
-    contexts = [_context(docs[t.sentence_id], t.start, t.end) for t in targets]
+    contexts = [mention_context(docs[t.sentence_id], t.start, t.end) for t in targets]
     unit = SCALE * pooled_vectors(contexts, {w: k for k, w in enumerate(words)}, vectors)
     roles = np.array([ROLES.index(role_of(c)) for c in contexts])
     print(

@@ -1,6 +1,8 @@
-"""What every attribution pass reads of one document and none changes (:class:`_Context`, built
-once per document, with its entity mentions looked up by offset), the record of an attribution
-the passes produce, and the helpers that turn tokens into character spans."""
+"""What every attribution pass reads of one document and none changes
+(:class:`AttributionContext`, built once per document, with its entity mentions looked up by
+offset), the record of an attribution the passes produce (:class:`FoundAttribution`), and the
+helpers that turn tokens into character spans. Shared by the modules of ``analysis.attribution``;
+not re-exported by the package."""
 
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from analysis.entities import mention_fields
 
 
 @dataclass
-class _Attribution:
+class FoundAttribution:
     """One attribution a pass found: character spans of its source, cue and content, and the
     speaker resolved (``via`` the one who quotes them, for "Quoting X, ..."). Not changed once
     made (:func:`analysis.attribution.record.nest` makes a copy); not frozen, since a frozen
@@ -36,7 +38,7 @@ class _Attribution:
     sent_start: int = 0
 
 
-class _Entities:
+class MentionIndex:
     """The document's resolved entity mentions, looked up by character offset."""
 
     def __init__(self, mentions: pd.DataFrame | Sequence[tuple]):
@@ -64,14 +66,14 @@ class _Entities:
 
 
 @dataclass(frozen=True, slots=True)
-class _Context:
+class AttributionContext:
     """The facts of one document the passes read: the parse, its entity mentions, the cue
     lemmas, and what the passes need of every token (text, offsets, lemmas, where the commas,
     colons and "according" are) and of the text (its quotes). Build it with :meth:`of`; nothing
     in it changes after (the passes pass what they find as arguments and return values)."""
 
     doc: Doc
-    entities: _Entities
+    entities: MentionIndex
     cues: Mapping[str, CueVerb]
     text: str
     idx: Sequence[int]
@@ -83,7 +85,9 @@ class _Context:
     colons: Sequence[int]
 
     @classmethod
-    def of(cls, doc: Doc, entities: _Entities, cues: Mapping[str, CueVerb]) -> _Context:
+    def of(
+        cls, doc: Doc, entities: MentionIndex, cues: Mapping[str, CueVerb]
+    ) -> AttributionContext:
         # What the passes need of every token, read at once with Doc.to_array: iterating over a
         # Doc (Doc.text does too) builds a Token object for each token, which costs more than
         # the passes themselves.
@@ -167,11 +171,11 @@ def _cue_key(lemma: str, lower: str, cues: Mapping[str, CueVerb]) -> str:
 
 
 # --- tokens as character spans -------------------------------------------------------------------
-def _span(tokens: Sequence[Token]) -> tuple[int, int]:
+def token_span(tokens: Sequence[Token]) -> tuple[int, int]:
     return tokens[0].idx, tokens[-1].idx + len(tokens[-1])
 
 
-def _trim(tokens: list[Token]) -> list[Token]:
+def trim_tokens(tokens: list[Token]) -> list[Token]:
     """Drop punctuation and space at both ends, but keep quote marks that close a quote."""
     while tokens and (tokens[0].is_space or (tokens[0].is_punct and tokens[0].text not in '"“‘')):
         tokens = tokens[1:]
@@ -182,14 +186,14 @@ def _trim(tokens: list[Token]) -> list[Token]:
     return tokens
 
 
-def _subtree_tokens(token: Token, *, exclude: Iterable[Token] = ()) -> list[Token]:
+def subtree_tokens(token: Token, *, exclude: Iterable[Token] = ()) -> list[Token]:
     excluded: set[int] = set()
     for other in exclude:
         excluded.update(t.i for t in other.subtree)
     return [t for t in token.subtree if t.i not in excluded]
 
 
-def _pieces(tokens: list[Token]) -> list[tuple[int, int]]:
+def token_pieces(tokens: list[Token]) -> list[tuple[int, int]]:
     """Contiguous runs of tokens as character spans, trimmed of punctuation at their ends."""
     runs: list[list[Token]] = []
     for t in sorted(tokens, key=lambda t: t.i):
@@ -199,9 +203,9 @@ def _pieces(tokens: list[Token]) -> list[tuple[int, int]]:
             runs.append([t])
     spans = []
     for run in runs:
-        run = _trim(run)
+        run = trim_tokens(run)
         if run:
-            spans.append(_span(run))
+            spans.append(token_span(run))
     return spans
 
 
@@ -222,7 +226,7 @@ def is_medium(prep: Token) -> bool:
     return bool(objects) and objects[0].lemma_.lower() in load_source_nouns()
 
 
-def _without_asides(head: Token) -> list[Token]:
+def without_asides(head: Token) -> list[Token]:
     """The words of a noun phrase said about, without what the writer adds after a comma (a
     relative clause: "Trump, who says he is honored"; an apposition; a participle) and without
     phrases of when ("during a rally")."""
@@ -239,7 +243,7 @@ def _without_asides(head: Token) -> list[Token]:
     return [t for t in head.subtree if t.i not in dropped]
 
 
-def _in_paragraph(ctx: _Context, cue: Token, tokens: Iterable[Token]) -> list[Token]:
+def in_paragraph(ctx: AttributionContext, cue: Token, tokens: Iterable[Token]) -> list[Token]:
     """The tokens in the cue's paragraph: what is reported does not run on past a line break,
     even where the parser's sentence does (a headline joined to the first line)."""
     start = ctx.text.rfind("\n", 0, cue.idx) + 1

@@ -9,8 +9,8 @@ from collections.abc import Sequence, Set
 
 from spacy.tokens import Token
 
-from analysis.attribution.context import _Attribution, _Context
-from analysis.attribution.quotes import _OPENING, Quote
+from analysis.attribution.context import AttributionContext, FoundAttribution
+from analysis.attribution.quotes import OPENING_QUOTES, Quote
 from analysis.attribution.record import add
 from analysis.attribution.speakers import source_of
 
@@ -18,8 +18,8 @@ _DASH_SOURCE = re.compile(r"[ \t\u00a0]*([―—])[ \t\u00a0]*([^\n―—]{2,60}
 
 
 def direct(
-    ctx: _Context, earlier: Sequence[_Attribution]
-) -> tuple[list[_Attribution], frozenset[int]]:
+    ctx: AttributionContext, earlier: Sequence[FoundAttribution]
+) -> tuple[list[FoundAttribution], frozenset[int]]:
     """Quotations whose cue stands next to them: "“...,” Sullivan warned", "the WSJ wrote:
     “...”", "“...” ― Jane Doe". Quotes that follow in the same paragraph with nothing but
     space between them ("“...,” she said. “...”") belong to the same attribution.
@@ -72,7 +72,7 @@ def direct(
 
 
 def with_following(
-    ctx: _Context, index: int, used_cues: Set[int], cue: Token | None = None
+    ctx: AttributionContext, index: int, used_cues: Set[int], cue: Token | None = None
 ) -> tuple[list[tuple[int, int]], list[int]]:
     """The quote's pieces and those of the quotes after it in its paragraph when only space,
     or the sentence with this quote's cue, stands between them ("“...,” said Caddell,
@@ -107,7 +107,7 @@ def with_following(
     return pieces, claimed
 
 
-def follow_up(ctx: _Context, index: int, gap: str, used_cues: Set[int]) -> bool:
+def follow_up(ctx: AttributionContext, index: int, gap: str, used_cues: Set[int]) -> bool:
     """A paragraph that is one quote with no cue of its own, right after a paragraph that
     ended with a quotation: the same speaker goes on (a news convention)."""
     quote = ctx.quotes[index]
@@ -120,7 +120,7 @@ def follow_up(ctx: _Context, index: int, gap: str, used_cues: Set[int]) -> bool:
     return cue_before(ctx, quote, used_cues) is None and dash_source(ctx, quote) is None
 
 
-def other_cue(ctx: _Context, start: int, end: int, cue: Token | None) -> bool:
+def other_cue(ctx: AttributionContext, start: int, end: int, cue: Token | None) -> bool:
     """A speech cue other than ``cue`` between two character offsets ("..., adding later,")."""
     span = ctx.doc.char_span(start, end, alignment_mode="contract")
     return span is not None and any(
@@ -134,7 +134,9 @@ def other_cue(ctx: _Context, start: int, end: int, cue: Token | None) -> bool:
     )
 
 
-def cue_after(ctx: _Context, quote: Quote, used_cues: Set[int]) -> tuple[Token, int] | None:
+def cue_after(
+    ctx: AttributionContext, quote: Quote, used_cues: Set[int]
+) -> tuple[Token, int] | None:
     """ "“...,” Sullivan warned." / "“...” said Sullivan." The quote must open its sentence;
     a quoted fragment inside a sentence is a partial quotation (see
     :func:`analysis.attribution.reported.reported`). A cue in ``used_cues`` is taken."""
@@ -148,14 +150,16 @@ def cue_after(ctx: _Context, quote: Quote, used_cues: Set[int]) -> tuple[Token, 
         return None
     for token in after[:14]:
         line_break = token.is_space and "\n" in token.text  # "he\xa0told" is one line
-        if line_break or token.text in ".?!;:" or token.text in _OPENING:
+        if line_break or token.text in ".?!;:" or token.text in OPENING_QUOTES:
             break
         if ctx.cue_kind(token) == "speech" and token.i not in used_cues:
             return token, quote.end
     return None
 
 
-def cue_before(ctx: _Context, quote: Quote, used_cues: Set[int]) -> tuple[Token, int] | None:
+def cue_before(
+    ctx: AttributionContext, quote: Quote, used_cues: Set[int]
+) -> tuple[Token, int] | None:
     """ "the WSJ wrote: “...”", "Clinton said, “...”", or a paragraph ending in a colon. A cue
     in ``used_cues`` is taken."""
     lead = ctx.text[max(0, quote.start - 300) : quote.start].rstrip()
@@ -174,7 +178,7 @@ def cue_before(ctx: _Context, quote: Quote, used_cues: Set[int]) -> tuple[Token,
     return None
 
 
-def dash_source(ctx: _Context, quote: Quote) -> tuple[list[Token], list[Token]] | None:
+def dash_source(ctx: AttributionContext, quote: Quote) -> tuple[list[Token], list[Token]] | None:
     """ "“...” ― Jane Doe": a name after a dash closing the quote's line."""
     match = _DASH_SOURCE.match(ctx.text, quote.end)
     if match is None:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import pandas as pd
 from spacy.tokens import Doc
 
-from analysis.attribution.context import _Attribution, _Context, _Entities
+from analysis.attribution.context import AttributionContext, FoundAttribution, MentionIndex
 from analysis.attribution.cues import CueVerb, load_cue_nouns, load_cues, load_source_nouns
 from analysis.attribution.direct import direct
 from analysis.attribution.lines import speaker_lines
@@ -20,7 +20,7 @@ from analysis.attribution.reported import according_to, reported, source_phrases
 from analysis.schema import AttributionRow, QuotedTermRow
 
 
-def run(ctx: _Context) -> list[_Attribution]:
+def run(ctx: AttributionContext) -> list[FoundAttribution]:
     """The attributions of the document: each pass reads those found before it."""
     found = speaker_lines(ctx, [])
     found, used_cues = direct(ctx, found)
@@ -36,7 +36,7 @@ def run(ctx: _Context) -> list[_Attribution]:
 _POSTPOSED = {"quote, cue after", "clause, cue after"}
 
 
-def continued(ctx: _Context, found: list[_Attribution]) -> list[_Attribution]:
+def continued(ctx: AttributionContext, found: list[FoundAttribution]) -> list[FoundAttribution]:
     """Attributions whose cue follows their content, extended by the quotes that follow the cue's
     sentence in the same paragraph, have no cue of their own and are no one else's content."""
     claimed = {s for a in found for s, _ in a.content}
@@ -48,7 +48,9 @@ def continued(ctx: _Context, found: list[_Attribution]) -> list[_Attribution]:
     return result
 
 
-def _with_quotes_after(ctx: _Context, a: _Attribution, claimed: set[int]) -> _Attribution:
+def _with_quotes_after(
+    ctx: AttributionContext, a: FoundAttribution, claimed: set[int]
+) -> FoundAttribution:
     cue_end = a.cue[-1][1]
     span = ctx.doc.char_span(a.cue[0][0], cue_end, alignment_mode="expand")
     if span is None:
@@ -73,11 +75,11 @@ def _with_quotes_after(ctx: _Context, a: _Attribution, claimed: set[int]) -> _At
     return dataclasses.replace(a, content=pieces)
 
 
-def deduplicated(found: Sequence[_Attribution]) -> list[_Attribution]:
+def deduplicated(found: Sequence[FoundAttribution]) -> list[FoundAttribution]:
     """One attribution per content: when two claim overlapping content, keep a speaker line
     (which a transcript's quote marks may wrap), then a direct quotation over reported speech,
     then the one whose content starts first and is longer."""
-    kept: list[tuple[_Attribution, int, int, int]] = []  # with its length and bounds
+    kept: list[tuple[FoundAttribution, int, int, int]] = []  # with its length and bounds
     order = sorted(
         found,
         key=lambda a: (
@@ -100,7 +102,9 @@ def deduplicated(found: Sequence[_Attribution]) -> list[_Attribution]:
     return [a for a, *_ in kept]
 
 
-def quoted_terms(ctx: _Context, attributions: Sequence[_Attribution]) -> list[tuple[int, int]]:
+def quoted_terms(
+    ctx: AttributionContext, attributions: Sequence[FoundAttribution]
+) -> list[tuple[int, int]]:
     """The quotes that are neither content nor source of an attribution."""
     spans = [(s, e) for a in attributions for s, e in a.content + a.source]
     return [
@@ -138,7 +142,7 @@ def extract(
             table or its rows.
         cues: cue lemmas; default :func:`analysis.attribution.cues.load_cues`.
     """
-    ctx = _Context.of(doc, _Entities(mentions), cues or load_cues())
+    ctx = AttributionContext.of(doc, MentionIndex(mentions), cues or load_cues())
     attributions = run(ctx)
     sent_starts = [s.start_char for s in doc.sents]
     text = ctx.text

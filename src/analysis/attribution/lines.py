@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from analysis.attribution.context import _Attribution, _Context
+from analysis.attribution.context import AttributionContext, FoundAttribution
 from analysis.attribution.cues import load_source_nouns
 from analysis.attribution.record import add
 
@@ -27,7 +27,9 @@ _NOT_SPEAKERS = {
 _LABELS = {"PERSON", "ORG", "NORP", "GPE"}
 
 
-def speaker_lines(ctx: _Context, earlier: Sequence[_Attribution]) -> list[_Attribution]:
+def speaker_lines(
+    ctx: AttributionContext, earlier: Sequence[FoundAttribution]
+) -> list[FoundAttribution]:
     """``earlier`` (the attributions found so far) followed by the speaker lines: a name in
     capitals anywhere (a transcript), or a named person or organisation, or a source noun
     ("Poll"), on the first line (a headline)."""

@@ -9,10 +9,15 @@ from collections.abc import Mapping, Sequence
 
 from spacy.tokens import Token
 
-from analysis.attribution.context import _Attribution, _Context, _in_paragraph, _pieces
+from analysis.attribution.context import (
+    AttributionContext,
+    FoundAttribution,
+    in_paragraph,
+    token_pieces,
+)
 from analysis.attribution.nouns import noun_content
 from analysis.attribution.record import add
-from analysis.attribution.speakers import _noun_phrase
+from analysis.attribution.speakers import noun_phrase
 
 # Verbs that only carry the noun: "made the claim", "issued a statement", "voiced concern".
 _LIGHT_VERBS = {
@@ -23,8 +28,8 @@ _BY = {"by", "from"}
 
 
 def nominal(
-    ctx: _Context, earlier: Sequence[_Attribution], nouns: Mapping[str, str]
-) -> list[_Attribution]:
+    ctx: AttributionContext, earlier: Sequence[FoundAttribution], nouns: Mapping[str, str]
+) -> list[FoundAttribution]:
     """``earlier`` (the attributions found so far) followed by those of the cue nouns outside
     quotes that have both a source and content."""
     found = list(earlier)
@@ -39,11 +44,16 @@ def nominal(
         if not source:
             continue
         cue = [token, *more_cue, *by]
-        content = [
-            t for t in _in_paragraph(ctx, token, content) if t not in source and t not in cue
-        ]
+        content = [t for t in in_paragraph(ctx, token, content) if t not in source and t not in cue]
         attribution = add(
-            ctx, found, nouns[ctx.lemmas[i]], "cue noun", source, cue, _pieces(content), token.sent
+            ctx,
+            found,
+            nouns[ctx.lemmas[i]],
+            "cue noun",
+            source,
+            cue,
+            token_pieces(content),
+            token.sent,
         )
         if attribution is not None:
             found.append(attribution)
@@ -56,15 +66,15 @@ def noun_source(noun: Token) -> tuple[list[Token], list[Token]]:
     verb it is the object of ("Trump made the claim"); and the cue words ("by")."""
     for child in noun.children:
         if child.dep_ == "poss":
-            return _noun_phrase(child), []
+            return noun_phrase(child), []
     for child in noun.children:
         if child.dep_ == "prep" and child.lower_ in _BY:
             objects = [c for c in child.children if c.dep_ == "pobj"]
             if objects:
-                return _noun_phrase(objects[0]), [child]
+                return noun_phrase(objects[0]), [child]
     head = noun.head
     if noun.dep_ == "dobj" and head.lemma_.lower() in _LIGHT_VERBS:
         subjects = [c for c in head.children if c.dep_ == "nsubj"]
         if subjects:
-            return _noun_phrase(subjects[0]), [head]
+            return noun_phrase(subjects[0]), [head]
     return [], []

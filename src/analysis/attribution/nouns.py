@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
-from analysis.attribution.context import _Context, _without_asides
+from analysis.attribution.context import AttributionContext, without_asides
 
 _ABOUT = {"of", "about", "for", "on", "over", "against", "with", "toward", "towards"}
 
 
-def noun_content(ctx: _Context, noun: Token) -> tuple[list[Token], list[Token]]:
+def noun_content(ctx: AttributionContext, noun: Token) -> tuple[list[Token], list[Token]]:
     """What the noun introduces: a "that" clause or an infinitive ("claim that ...", "plan to
     ..."), the clause of a cue verb after it ("a statement saying that ..."), or what it is
     about ("criticism of ..."); and the cue words besides the noun ("saying", "of")."""
@@ -31,5 +31,5 @@ def noun_content(ctx: _Context, noun: Token) -> tuple[list[Token], list[Token]]:
         if child.dep_ == "prep" and child.lower_ in _ABOUT:
             objects = [c for c in child.children if c.dep_ in {"pobj", "pcomp"}]
             if objects:
-                return _without_asides(objects[0]), [child]
+                return without_asides(objects[0]), [child]
     return [], []

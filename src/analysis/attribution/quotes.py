@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-_OPENING = "“„«‘"
-_CLOSING = "”»’"
+OPENING_QUOTES = "“„«‘"
+CLOSING_QUOTES = "”»’"
 _PAIRS = {"“": "”", "„": "“", "«": "»", "‘": "’"}
 _DOUBLE = {"”", '"', "''"}
 

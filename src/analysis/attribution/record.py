@@ -9,16 +9,16 @@ from collections.abc import Sequence
 
 from spacy.tokens import Span, Token
 
-from analysis.attribution.context import _Attribution, _Context, _pieces
-from analysis.attribution.quotes import _CLOSING, _OPENING
+from analysis.attribution.context import AttributionContext, FoundAttribution, token_pieces
+from analysis.attribution.quotes import CLOSING_QUOTES, OPENING_QUOTES
 from analysis.attribution.speakers import speaker
 
 _QUOTING_CUES = {"quoting", "citing"}
 
 
 def add(
-    ctx: _Context,
-    earlier: Sequence[_Attribution],
+    ctx: AttributionContext,
+    earlier: Sequence[FoundAttribution],
     cue_kind: str,
     construction: str,
     source: list[Token],
@@ -28,7 +28,7 @@ def add(
     *,
     direct: bool = False,
     widen: bool = True,
-) -> _Attribution | None:
+) -> FoundAttribution | None:
     """The attribution to record, or None when it has no content; ``construction`` names the
     rule that found it (:data:`analysis.schema.CONSTRUCTIONS`); ``earlier`` are the
     attributions found before it (see :func:`analysis.attribution.speakers.speaker`). Content
@@ -42,7 +42,7 @@ def add(
         content_spans = with_quotes(ctx, content_spans)
     speaker_name, label = speaker(ctx, source, earlier)
     quoted_only = all(
-        ctx.text[s] in _OPENING + "\"'" and ctx.text[e - 1] in _CLOSING + "\"'"
+        ctx.text[s] in OPENING_QUOTES + "\"'" and ctx.text[e - 1] in CLOSING_QUOTES + "\"'"
         for s, e in content_spans
     )
     if quoted_only and not direct:
@@ -55,12 +55,12 @@ def add(
         s <= q.start < e or s < q.end <= e for q in ctx.quotes for s, e in content_spans
     ):
         kind = "partial"
-    attribution = _Attribution(
+    attribution = FoundAttribution(
         kind=kind,
         cue_kind=cue_kind,
         construction=construction,
-        source=_pieces(source) if source else [],
-        cue=_pieces(cue) if cue else [],
+        source=token_pieces(source) if source else [],
+        cue=token_pieces(cue) if cue else [],
         content=content_spans,
         speaker=speaker_name,
         speaker_label=label,
@@ -69,7 +69,7 @@ def add(
     return nest(ctx, earlier, attribution, sent)
 
 
-def with_quotes(ctx: _Context, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def with_quotes(ctx: AttributionContext, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Widen content to whole quotes it cuts into, and to a quote that follows it directly
     ("vow to support the regime “for as long as it takes”")."""
     widened: list[tuple[int, int]] = []
@@ -87,8 +87,11 @@ def with_quotes(ctx: _Context, spans: list[tuple[int, int]]) -> list[tuple[int, 
 
 
 def nest(
-    ctx: _Context, earlier: Sequence[_Attribution], attribution: _Attribution, sent: Span
-) -> _Attribution:
+    ctx: AttributionContext,
+    earlier: Sequence[FoundAttribution],
+    attribution: FoundAttribution,
+    sent: Span,
+) -> FoundAttribution:
     """ "Quoting Jan Techau of ..., the WSJ wrote": the quoted person speaks via the paper.
     Returns the attribution with the quoted person as its speaker, or unchanged."""
     first = sent[0]
@@ -108,5 +111,5 @@ def nest(
         via=attribution.speaker,
         speaker=speaker_name,
         speaker_label=label,
-        source=_pieces(name),
+        source=token_pieces(name),
     )

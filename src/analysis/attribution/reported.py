@@ -10,19 +10,19 @@ from collections.abc import Sequence, Set
 from spacy.tokens import Token
 
 from analysis.attribution.context import (
-    _Attribution,
-    _Context,
-    _in_paragraph,
-    _pieces,
-    _subtree_tokens,
-    _without_asides,
+    AttributionContext,
+    FoundAttribution,
+    in_paragraph,
     is_medium,
+    subtree_tokens,
+    token_pieces,
+    without_asides,
 )
 from analysis.attribution.cues import load_cue_nouns
 from analysis.attribution.nouns import noun_content
-from analysis.attribution.quotes import _OPENING
+from analysis.attribution.quotes import OPENING_QUOTES
 from analysis.attribution.record import add
-from analysis.attribution.speakers import _noun_phrase, source_of
+from analysis.attribution.speakers import noun_phrase, source_of
 
 _CLAUSE_DEPS = {"ccomp", "xcomp"}
 # Right-hand dependents that carry the content of speech-act verbs without a clause:
@@ -39,7 +39,7 @@ _ABOUT_PREPS = {"about", "of", "on", "against", "over"}
 
 
 def content_of(
-    ctx: _Context, cue: Token, kind: str, source_tokens: list[Token]
+    ctx: AttributionContext, cue: Token, kind: str, source_tokens: list[Token]
 ) -> tuple[list[Token], list[Token], str]:
     """What the cue introduces, the words besides the cue itself that belong to it ("referred
     to": the preposition), and the construction (:data:`analysis.schema.CONSTRUCTIONS`).
@@ -79,10 +79,10 @@ def content_of(
     ):
         # "As many tax experts have pointed out, Mr. Trump is free to ...": the clause the cue's
         # "as" clause is set in is what they said; not "as she called for ratification" (while).
-        return _subtree_tokens(cue.head, exclude=[cue]), [], "cue inside clause"
+        return subtree_tokens(cue.head, exclude=[cue]), [], "cue inside clause"
     if cue.dep_ == "parataxis" and not any(c.dep_ in {"prep", "dobj"} for c in cue.children):
         # "This, they argue, is at odds with ..."; not "experts I spoke to this week"
-        return _subtree_tokens(cue.head, exclude=[cue]), [], "cue inside clause"
+        return subtree_tokens(cue.head, exclude=[cue]), [], "cue inside clause"
     if not takes_object:
         # Any cue takes what it is about: "spoke of the legacy of racism", "complained about".
         objects = [c for c in objects if c.dep_ == "prep" and c.lower_ in _ABOUT_PREPS]
@@ -101,7 +101,7 @@ def content_of(
             return content, [objects[0], *more_cue], "cue verb, object"
     tokens = []
     for child in objects:
-        tokens.extend(_without_asides(child))
+        tokens.extend(without_asides(child))
     tokens.extend(_coordinated(ctx, cue, objects[-1]))
     # "referred to the ...": the preposition belongs to the cue.
     if tokens and objects[0].dep_ == "prep" and objects[0].i == cue.i + 1:
@@ -121,16 +121,16 @@ def passive_of(cue: Token) -> tuple[list[Token], list[Token], list[Token]] | Non
     named = [c for c in agents[0].children if c.dep_ == "pobj"]
     if not named:
         return None
-    content = _without_asides(subjects[0])
+    content = without_asides(subjects[0])
     for child in cue.children:
         if child.dep_ in {"oprd", "attr", "xcomp"} or (
             child.dep_ == "prep" and child.lower_ == "as"
         ):
             content.extend(child.subtree)
-    return _noun_phrase(named[0]), content, [agents[0]]
+    return noun_phrase(named[0]), content, [agents[0]]
 
 
-def _coordinated(ctx: _Context, cue: Token, clause: Token) -> list[Token]:
+def _coordinated(ctx: AttributionContext, cue: Token, clause: Token) -> list[Token]:
     """ "agreed to share a single currency and rely on one another", "mentioned refinancing
     student loans and forcing universities to ...": a verb the parser coordinated with the cue
     that goes on with the clause or object said (same form, no subject or cue of its own), or a
@@ -155,7 +155,7 @@ def _coordinated(ctx: _Context, cue: Token, clause: Token) -> list[Token]:
     return extra
 
 
-def _rest_after_cue(ctx: _Context, cue: Token, clause: Token) -> list[Token]:
+def _rest_after_cue(ctx: AttributionContext, cue: Token, clause: Token) -> list[Token]:
     """ "The middle fifth paid 8.9 percent, the agency said in a June report, and the bottom
     fifth paid 0.8 percent": what follows a cue set inside its content, after a comma, to the
     end of the sentence, when it is a clause with no cue of its own."""
@@ -191,7 +191,7 @@ def _is_content(child: Token) -> bool:
     return True
 
 
-def _without_trailers(ctx: _Context, clause: Token) -> list[Token]:
+def _without_trailers(ctx: AttributionContext, clause: Token) -> list[Token]:
     """A clause said, without what the writer adds: a participle after a comma (", adding that
     ...", ", contradicting the police's earlier claim"), an apposition closing it (", the
     presumed Putin favorite"), and a further speech verb the parser coordinated into it ("he would
@@ -232,7 +232,7 @@ def _without_trailers(ctx: _Context, clause: Token) -> list[Token]:
 _DASHES = {"—", "―", "–", "--", "-"}
 
 
-def _before_dash(ctx: _Context, tokens: list[Token]) -> list[Token]:
+def _before_dash(ctx: AttributionContext, tokens: list[Token]) -> list[Token]:
     """What is said about ends at a dash that sets off the writer's comment ("called on Obama
     to retaliate -- meddling the congressman said is designed to ..."): an object's content is
     cut at its first spaced dash outside quotes, unless a second dash closes an aside inside it
@@ -254,19 +254,19 @@ def _before_dash(ctx: _Context, tokens: list[Token]) -> list[Token]:
     return [t for t in ordered if t.i < dashes[0].i]
 
 
-def introduces_quote(ctx: _Context, cue: Token) -> bool:
+def introduces_quote(ctx: AttributionContext, cue: Token) -> bool:
     """The cue is followed, in its sentence, by a colon and a quote."""
     k = bisect.bisect_right(ctx.colons, cue.i)  # the first colon after the cue
     if k < len(ctx.colons) and ctx.colons[k] < cue.sent.end:
         idx = ctx.idx[ctx.colons[k]]
         rest = ctx.text[idx + 1 : idx + 4].lstrip()
-        return bool(rest) and rest[0] in _OPENING + '"'
+        return bool(rest) and rest[0] in OPENING_QUOTES + '"'
     return False
 
 
 def reported(
-    ctx: _Context, earlier: Sequence[_Attribution], used_cues: Set[int]
-) -> list[_Attribution]:
+    ctx: AttributionContext, earlier: Sequence[FoundAttribution], used_cues: Set[int]
+) -> list[FoundAttribution]:
     """``earlier`` (the attributions found so far) followed by the reported speech of the cues
     outside quotes, but for ``used_cues`` (those of direct quotations)."""
     found = list(earlier)
@@ -286,12 +286,12 @@ def reported(
         cue_tokens = [token, *more_cue]
         content = [
             t
-            for t in _in_paragraph(ctx, token, content)
+            for t in in_paragraph(ctx, token, content)
             if t not in source_tokens and t not in cue_tokens
         ]
         if construction == "cue verb, object":
             content = _before_dash(ctx, content)
-        content_spans = _pieces(content)
+        content_spans = token_pieces(content)
         if not content_spans or (
             sum(e - s for s, e in content_spans) < 8
             and not any(t.pos_ in {"PROPN", "NOUN"} for t in content)
@@ -309,7 +309,9 @@ def reported(
     return found
 
 
-def according_to(ctx: _Context, earlier: Sequence[_Attribution]) -> list[_Attribution]:
+def according_to(
+    ctx: AttributionContext, earlier: Sequence[FoundAttribution]
+) -> list[FoundAttribution]:
     """``earlier`` (the attributions found so far) followed by those of "according to X": the
     rest of its sentence is the content."""
     found = list(earlier)
@@ -323,11 +325,18 @@ def according_to(ctx: _Context, earlier: Sequence[_Attribution]) -> list[_Attrib
         objects = [c for c in to.children if c.dep_ == "pobj"]
         if not objects:
             continue
-        source = _noun_phrase(objects[0])
+        source = noun_phrase(objects[0])
         pp = {t.i for t in token.subtree} | {t.i for t in to.subtree} | {token.i, to.i}
-        content = _in_paragraph(ctx, token, [t for t in token.sent if t.i not in pp])
+        content = in_paragraph(ctx, token, [t for t in token.sent if t.i not in pp])
         attribution = add(
-            ctx, found, "speech", "according to", source, [token, to], _pieces(content), token.sent
+            ctx,
+            found,
+            "speech",
+            "according to",
+            source,
+            [token, to],
+            token_pieces(content),
+            token.sent,
         )
         if attribution is not None:
             found.append(attribution)
@@ -335,8 +344,8 @@ def according_to(ctx: _Context, earlier: Sequence[_Attribution]) -> list[_Attrib
 
 
 def source_phrases(
-    ctx: _Context, earlier: Sequence[_Attribution], nouns: Set[str]
-) -> list[_Attribution]:
+    ctx: AttributionContext, earlier: Sequence[FoundAttribution], nouns: Set[str]
+) -> list[FoundAttribution]:
     """``earlier`` followed by the sentences that say where their claim comes from with a
     phrase on their main verb: "In this poll, Trump rose 1 point", "By one estimate, 300,000
     acres have been damaged" (the nouns: ``data/source_nouns.csv``). The rest of the sentence
@@ -359,9 +368,9 @@ def source_phrases(
                 found,
                 "evidence",
                 "source phrase",
-                _noun_phrase(objects[0]),
+                noun_phrase(objects[0]),
                 [prep],
-                _pieces(content),
+                token_pieces(content),
                 sent,
             )
             if attribution is not None:

@@ -10,7 +10,12 @@ from collections.abc import Sequence
 
 from spacy.tokens import Token
 
-from analysis.attribution.context import _Attribution, _Context, _span, _trim
+from analysis.attribution.context import (
+    AttributionContext,
+    FoundAttribution,
+    token_span,
+    trim_tokens,
+)
 from analysis.entities import Knowledge
 from analysis.schema import AUTHOR_SPEAKER
 
@@ -29,7 +34,7 @@ _UNRESOLVED = {
 }
 
 
-def _noun_phrase(head: Token) -> list[Token]:
+def noun_phrase(head: Token) -> list[Token]:
     """The words naming a source: the head with its determiners, modifiers and ``of`` phrases,
     without relative or participial clauses ("Western media quoting ... voices" -> "Western
     media")."""
@@ -57,18 +62,20 @@ def descriptor_label(lemma: str) -> str:
     return _descriptors().get(lemma, "")
 
 
-def speaker(ctx: _Context, source: list[Token], earlier: Sequence[_Attribution]) -> tuple[str, str]:
+def speaker(
+    ctx: AttributionContext, source: list[Token], earlier: Sequence[FoundAttribution]
+) -> tuple[str, str]:
     """The speaker the source words refer to, and its label; ``earlier`` are the attributions
     found before this one, in the order found (a group pronoun refers back to the last group
     that spoke)."""
     if not source:
         return "", ""
     head = next((t for t in source if t.head not in source or t.head == t), source[-1])
-    start, end = _span(source)
+    start, end = token_span(source)
     lower = head.lower_
     if lower in _RELATIVE_PRONOUNS and head.head.dep_ == "relcl":
         antecedent = head.head.head
-        return speaker(ctx, _noun_phrase(antecedent), earlier)
+        return speaker(ctx, noun_phrase(antecedent), earlier)
     if lower in _PERSON_PRONOUNS:
         found = ctx.entities.before(start, {"PERSON"}, floor=max(0, start - 2000))
         if found:
@@ -102,7 +109,7 @@ def speaker(ctx: _Context, source: list[Token], earlier: Sequence[_Attribution])
             if found:
                 return found
     words = [t for t in source if not (t.dep_ == "det" and t.i == source[0].i)]
-    start, end = _span(_trim(words) or source)
+    start, end = token_span(trim_tokens(words) or source)
     return " ".join(ctx.text[start:end].split()), ""
 
 
@@ -111,7 +118,7 @@ def _infinitive(token: Token) -> bool:
     return any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children)
 
 
-def source_of(ctx: _Context, cue: Token) -> list[Token]:
+def source_of(ctx: AttributionContext, cue: Token) -> list[Token]:
     """The subject naming who speaks, following conjunctions and relative clauses up."""
     token = cue
     for _ in range(4):
@@ -130,7 +137,7 @@ def source_of(ctx: _Context, cue: Token) -> list[Token]:
         elif token.dep_ == "acl" and token.tag_ == "VBN":
             return []  # "a stream called Miracle Run", "people accused of": the noun is no source
         elif token.dep_ in {"relcl", "acl"} and token.head.pos_ in {"NOUN", "PROPN", "PRON"}:
-            return _noun_phrase(token.head)
+            return noun_phrase(token.head)
         elif token.dep_ == "xcomp":
             token = token.head
         elif token is cue and token.dep_ == "acomp":
@@ -141,11 +148,11 @@ def source_of(ctx: _Context, cue: Token) -> list[Token]:
         verb = cue.nbor(1).head
         subjects = [c for c in verb.children if c.dep_ == "nsubj"]
         if subjects:
-            return _noun_phrase(subjects[0])
+            return noun_phrase(subjects[0])
     return after_comma_source(ctx, cue, None)
 
 
-def after_comma_source(ctx: _Context, cue: Token, subject: Token | None) -> list[Token]:
+def after_comma_source(ctx: AttributionContext, cue: Token, subject: Token | None) -> list[Token]:
     """ "..., the “Rocket Man” said": the words between the last comma and a post-posed cue
     name the speaker even where the parser picked a subject before the comma."""
     sent = cue.sent
@@ -166,4 +173,4 @@ def after_comma_source(ctx: _Context, cue: Token, subject: Token | None) -> list
             and (subject is None or subject.i < commas[-1].i)
         ):
             return [t for t in between if not t.is_punct or t.text in '“”"']
-    return _noun_phrase(subject) if subject is not None else []
+    return noun_phrase(subject) if subject is not None else []

@@ -11,7 +11,7 @@ from typing import Any, NamedTuple
 import pandas as pd
 
 from analysis.compare.groupings import document_groups, parse_grouping
-from analysis.compare.labels import _Labeller
+from analysis.compare.labels import Labeller
 from analysis.compare.measures import (
     SENTIMENT_COLUMNS,
     attribution_profile,
@@ -104,7 +104,7 @@ def compare(
         document_groups(documents, grouping) if grouping.kind in ("metadata", "document") else {}
     )
     name_mentions = tables.name_mentions()
-    labeller = _Labeller(grouping, document_group, name_mentions, tables.attributions)
+    labeller = Labeller(grouping, document_group, name_mentions, tables.attributions)
     order = labeller.order
 
     words = labeller.text(tables.words)

@@ -12,7 +12,7 @@ from analysis.compare.groupings import Grouping
 from analysis.schema import VOICES
 
 
-class _Labeller:
+class Labeller:
     """Adds a ``group`` column to the corpus tables; a row in several groups (a sentence that
     mentions two blocs) is repeated, a row in none is dropped."""
 
@@ -102,7 +102,7 @@ class _Labeller:
 def word_voices(words: pd.DataFrame, attributions: pd.DataFrame) -> pd.DataFrame:
     """``words`` (or any rows with ``doc_id, start_char``) with a ``voice`` column: ``quoted``
     inside the content of an attribution (quoted or reported words), else ``author``."""
-    labeller = _Labeller(Grouping("voice"), {}, words.iloc[:0], attributions)
+    labeller = Labeller(Grouping("voice"), {}, words.iloc[:0], attributions)
     return labeller.text(words).rename(columns={"group": "voice"})
 
 
@@ -142,11 +142,11 @@ def _inside(
     return result
 
 
-def _group_order(table: pd.DataFrame, order: Sequence[str] | None) -> list[str]:
+def group_order(table: pd.DataFrame, order: Sequence[str] | None) -> list[str]:
     return list(order) if order is not None else sorted(table["group"].unique())
 
 
-def _sorted(
+def sort_by_group(
     table: pd.DataFrame, order: Sequence[str], by: list[str], ascending: list[bool]
 ) -> pd.DataFrame:
     rank = {group: i for i, group in enumerate(order)}

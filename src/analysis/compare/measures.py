@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.attribution.summaries import quoted_words
-from analysis.compare.labels import _group_order, _sorted
+from analysis.compare.labels import group_order, sort_by_group
 from analysis.schema import KINDS, TARGET_COLUMNS, UNRESOLVED_SPEAKER
 from analysis.sentiment.summaries import bootstrap_ci
 
@@ -89,7 +89,7 @@ def entity_shares(
             counts["words"] > 0, counts["mentions"] / counts["words"] * 1000, np.nan
         )
     order = list(order) if order is not None else sorted(counts["group"].unique())
-    return _sorted(counts[SHARE_COLUMNS], order, ["per_1000", "entity"], [False, True])
+    return sort_by_group(counts[SHARE_COLUMNS], order, ["per_1000", "entity"], [False, True])
 
 
 def _log_odds(
@@ -188,7 +188,7 @@ def distinctive_terms(
     background = terms if background is None else background
     if "ngram" not in background.columns:
         background = background.assign(ngram=1)
-    order = _group_order(terms, order)
+    order = group_order(terms, order)
     present = set(terms["group"]) & set(order)
     parts = []
     if len(present) >= 2:
@@ -222,7 +222,7 @@ def distinctive_terms(
     if not parts:
         return pd.DataFrame(columns=DISTINCTIVE_COLUMNS)
     table = pd.concat(parts, ignore_index=True)[DISTINCTIVE_COLUMNS]
-    return _sorted(table, order, ["z", "term"], [False, True])
+    return sort_by_group(table, order, ["z", "term"], [False, True])
 
 
 def sentiment_intervals(
@@ -268,7 +268,7 @@ def sentiment_intervals(
     table = pd.DataFrame(records, columns=SENTIMENT_COLUMNS)
     table["mentions"] = table["mentions"].astype("int64")
     order = list(order) if order is not None else sorted(table["group"].unique())
-    return _sorted(table, order, ["mentions", "entity"], [False, True])
+    return sort_by_group(table, order, ["mentions", "entity"], [False, True])
 
 
 def attribution_profile(
@@ -288,7 +288,7 @@ def attribution_profile(
         attributions, share, words_quoted``, one row per group and kind (direct, partial,
         indirect), zeros included.
     """
-    order = _group_order(attributions, order)
+    order = group_order(attributions, order)
     table = attributions[attributions["group"].isin(order)]
     table = table.assign(
         # As in analysis.attribution.speaker_table, which this computes for every group at once.
@@ -335,7 +335,7 @@ def attribution_profile(
         .reset_index()
     )
     speakers["share"] = speakers["attributions"] / speakers["group"].map(totals)
-    speakers = _sorted(
+    speakers = sort_by_group(
         speakers[SPEAKER_COLUMNS],
         order,
         ["attributions", "words_quoted", "speaker"],

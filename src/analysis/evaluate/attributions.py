@@ -16,7 +16,7 @@ import pandas as pd
 
 from analysis.corpus import Document
 from analysis.evaluate.brat import ROLES
-from analysis.evaluate.spans import Span, _characters, _span_text, _spans, _stripped
+from analysis.evaluate.spans import Span, read_span, span_characters, span_text, stripped_span
 from analysis.pipeline import Settings, load
 from analysis.schema import CONSTRUCTIONS, KINDS
 
@@ -165,25 +165,25 @@ def _items(frame: pd.DataFrame, texts: Mapping[str, str], *, table: str) -> list
     columns = [*required, *(["construction"] if with_construction else [])]
     for row in frame[columns].itertuples(index=False):
         text = texts[row.doc_id]
-        spans = {role: _spans(getattr(row, role)) for role in ROLES}
+        spans = {role: read_span(getattr(row, role)) for role in ROLES}
         if any(end > len(text) for span in spans.values() for _, end in span):
             raise ValueError(
                 f"{table} attribution of {row.doc_id} has offsets beyond the text's "
                 f"{len(text)} characters: {spans}"
             )
-        content_text = _span_text(spans["content"], text)
+        content_text = span_text(spans["content"], text)
         kind = str(row.kind) if predicted else quotation_kind(content_text)
         items.append(
             _Item(
                 doc_id=row.doc_id,
                 kind=kind,
                 construction=str(row.construction) if with_construction else "",
-                content=_characters(spans["content"]),
-                content_key=_stripped(spans["content"], text),
-                source=_characters(spans["source"]),
-                source_key=_stripped(spans["source"], text),
-                cue=_characters(spans["cue"]),
-                cue_key=_stripped(spans["cue"], text),
+                content=span_characters(spans["content"]),
+                content_key=stripped_span(spans["content"], text),
+                source=span_characters(spans["source"]),
+                source_key=stripped_span(spans["source"], text),
+                cue=span_characters(spans["cue"]),
+                cue_key=stripped_span(spans["cue"], text),
             )
         )
     return items
@@ -271,14 +271,14 @@ def _prf(tp: int, n_gold: int, n_predicted: int) -> dict[str, object]:
         "tp": tp,
         "n_gold": n_gold,
         "n_pred": n_predicted,
-        "precision": _round(precision),
-        "recall": _round(recall),
-        "f1": _round(f1),
+        "precision": round_score(precision),
+        "recall": round_score(recall),
+        "f1": round_score(f1),
     }
 
 
 def _accuracy(correct: int, n: int) -> dict[str, object]:
-    return {"correct": correct, "n": n, "accuracy": _round(correct / n) if n else None}
+    return {"correct": correct, "n": n, "accuracy": round_score(correct / n) if n else None}
 
 
 def _kind_counts(items: Sequence[_Item], matched: set[int], measure: str) -> dict[str, object]:
@@ -288,7 +288,7 @@ def _kind_counts(items: Sequence[_Item], matched: set[int], measure: str) -> dic
         kind: {
             "n": n[kind],
             "tp": tp[kind],
-            measure: _round(tp[kind] / n[kind]) if n[kind] else None,
+            measure: round_score(tp[kind] / n[kind]) if n[kind] else None,
         }
         for kind in [*KINDS, *sorted(set(n) - set(KINDS))]
     }
@@ -305,14 +305,14 @@ def _construction_counts(items: Sequence[_Item], matched: set[int]) -> dict[str,
         c: {
             "n": n[c],
             "tp": tp[c],
-            "share": _round(n[c] / total),
-            "precision": _round(tp[c] / n[c]),
+            "share": round_score(n[c] / total),
+            "precision": round_score(tp[c] / n[c]),
         }
         for c in order
     }
 
 
-def _round(value: float) -> float:
+def round_score(value: float) -> float:
     return round(value, 4)
 
 

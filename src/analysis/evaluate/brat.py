@@ -12,7 +12,7 @@ import pandas as pd
 
 from analysis.corpus import Document, load_corpus
 from analysis.errors import GoldFileError
-from analysis.evaluate.spans import Span, _merge, _span_text
+from analysis.evaluate.spans import Span, merge_pieces, span_text
 
 #: One row per gold attribution (brat ``E`` line). ``source``, ``cue`` and ``content`` are lists
 #: of ``[start, end]`` offsets into the article text (empty when the role is missing); ``*_text``
@@ -95,7 +95,7 @@ def read_brat(
         text_path = text_folder / f"{doc_id}.txt"
         if not text_path.is_file():
             raise GoldFileError(f"{_display(path)}: no text file {text_path}")
-        rows.extend(_read_ann(path, doc_id, _read_utf8(text_path)))
+        rows.extend(_read_ann(path, doc_id, read_utf8(text_path)))
     return pd.DataFrame(rows, columns=GOLD_COLUMNS)
 
 
@@ -147,7 +147,7 @@ def _display(path: Path) -> str:
     return f"{path.parent.name}/{path.name}"
 
 
-def _read_utf8(path: Path) -> str:
+def read_utf8(path: Path) -> str:
     # As analysis.corpus reads it: exact text, a byte order mark removed, no newline translation.
     try:
         return path.read_bytes().decode("utf-8-sig")
@@ -165,7 +165,7 @@ def _read_ann(path: Path, doc_id: str, text: str) -> list[dict[str, object]]:
     spans: dict[str, tuple[str, Span]] = {}
     events: list[tuple[int, str, list[str]]] = []
     mismatches: list[str] = []
-    for number, line in enumerate(_read_utf8(path).splitlines(), start=1):
+    for number, line in enumerate(read_utf8(path).splitlines(), start=1):
         # A span's stated text may run over several lines; only lines with an id start a record.
         if not _RECORD.match(line):
             continue
@@ -214,8 +214,8 @@ def _read_ann(path: Path, doc_id: str, text: str) -> list[dict[str, object]]:
             "attribution_id": event_id,
         }
         for role in ROLES:
-            span = _merge(role_pieces[role])
-            row[f"{role}_text"] = _span_text(span, text)
+            span = merge_pieces(role_pieces[role])
+            row[f"{role}_text"] = span_text(span, text)
             row[role] = [list(piece) for piece in span]
         rows.append(row)
 

@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 
 from analysis.errors import GoldFileError
-from analysis.evaluate.attributions import _round
-from analysis.evaluate.brat import _read_utf8
+from analysis.evaluate.attributions import round_score
+from analysis.evaluate.brat import read_utf8
 from analysis.parsing import load_model, parse
 from analysis.schema import DEFAULT_MODEL
 from analysis.sentiment import (
@@ -125,12 +125,12 @@ def score_polarity(gold: Sequence[int], predicted: Sequence[int]) -> dict[str, o
         tp = sum(1 for g, p in pairs if g == p == polarity)
         n_gold = sum(1 for g, _ in pairs if g == polarity)
         n_predicted = sum(1 for _, p in pairs if p == polarity)
-        f1[name] = _round(2 * tp / (n_gold + n_predicted)) if n_gold + n_predicted else 0.0
+        f1[name] = round_score(2 * tp / (n_gold + n_predicted)) if n_gold + n_predicted else 0.0
     n = len(pairs)
     return {
         "n": n,
-        "accuracy": _round(sum(1 for g, p in pairs if g == p) / n) if n else None,
-        "macro_f1": _round(sum(f1.values()) / len(f1)),
+        "accuracy": round_score(sum(1 for g, p in pairs if g == p) / n) if n else None,
+        "macro_f1": round_score(sum(f1.values()) / len(f1)),
         "f1": f1,
     }
 
@@ -171,7 +171,7 @@ def read_vader_nyt(path: str | os.PathLike[str]) -> pd.DataFrame:
     if not file.is_file():
         raise GoldFileError(f"VADER NYT file not found: {file}")
     rows = []
-    lines = _read_utf8(file).split("\n")  # CRLF line ends; no other character ends a line
+    lines = read_utf8(file).split("\n")  # CRLF line ends; no other character ends a line
     for number, line in enumerate(lines, start=1):
         line = line.rstrip("\r")
         if not line.strip():
@@ -189,7 +189,7 @@ def score_vader_nyt(snippets: pd.DataFrame) -> dict[str, object]:
     compounds = [vader_scores(text)[0] for text in snippets["text"]]
     return {
         "snippets": len(snippets),
-        "pearson_r": _round(_pearson(compounds, snippets["mean"].tolist())),
+        "pearson_r": round_score(_pearson(compounds, snippets["mean"].tolist())),
     }
 
 

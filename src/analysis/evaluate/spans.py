@@ -17,7 +17,7 @@ _EXTRA_IGNORABLE = "`´"
 Span = tuple[tuple[int, int], ...]
 
 
-def _spans(value: object) -> Span:
+def read_span(value: object) -> Span:
     """A table cell of ``[start, end]`` pairs as sorted, non-empty pieces."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ()
@@ -32,7 +32,7 @@ def _spans(value: object) -> Span:
     return tuple(sorted(pieces))
 
 
-def _merge(pieces: Iterable[tuple[int, int]]) -> Span:
+def merge_pieces(pieces: Iterable[tuple[int, int]]) -> Span:
     merged: list[tuple[int, int]] = []
     for start, end in sorted(pieces):
         if merged and start <= merged[-1][1]:
@@ -42,11 +42,11 @@ def _merge(pieces: Iterable[tuple[int, int]]) -> Span:
     return tuple(merged)
 
 
-def _span_text(span: Span, text: str) -> str:
+def span_text(span: Span, text: str) -> str:
     return PIECE_SEPARATOR.join(text[start:end] for start, end in span)
 
 
-def _characters(span: Span) -> frozenset[int]:
+def span_characters(span: Span) -> frozenset[int]:
     return frozenset(i for start, end in span for i in range(start, end))
 
 
@@ -54,11 +54,11 @@ def _ignorable(char: str) -> bool:
     return char.isspace() or char in _EXTRA_IGNORABLE or unicodedata.category(char)[0] == "P"
 
 
-def _stripped(span: Span, text: str) -> Span:
+def stripped_span(span: Span, text: str) -> Span:
     """The span with pieces separated only by ignorable characters joined, and each piece
     stripped of quote marks, whitespace and punctuation at both ends."""
     joined: list[tuple[int, int]] = []
-    for start, end in _merge(span):
+    for start, end in merge_pieces(span):
         if joined and all(_ignorable(char) for char in text[joined[-1][1] : start]):
             joined[-1] = (joined[-1][0], end)
         else:

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.errors import GoldFileError
-from analysis.evaluate.attributions import _round
+from analysis.evaluate.attributions import round_score
 from analysis.evaluate.sentiment import score_polarity
 
 #: One gold row per document: the character offsets of one mention of its main entity and the
@@ -178,5 +178,7 @@ def score_stance(values: pd.DataFrame, *, folds: int = 5) -> dict[str, object]:
         "folds": folds,
         "gold": {label: int(counts.get(label, 0)) for label in _LABELS},
         "systems": systems,
-        "entity_found": _round(float((values["entity"] != "").mean())) if len(values) else None,
+        "entity_found": round_score(float((values["entity"] != "").mean()))
+        if len(values)
+        else None,
     }

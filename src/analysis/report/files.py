@@ -8,8 +8,7 @@ from pathlib import Path
 
 from analysis.paths import PROJECT_ROOT, write_if_changed
 
-# Kept under its old name for the report modules.
-_write_if_changed = write_if_changed
+__all__ = ["display_path", "portable_path", "write_if_changed"]
 
 
 def display_path(path: Path) -> str:
@@ -20,7 +19,7 @@ def display_path(path: Path) -> str:
         return path.as_posix()
 
 
-def _portable_path(path: str | os.PathLike[str]) -> str:
+def portable_path(path: str | os.PathLike[str]) -> str:
     """A relative path for the manifest: as given if relative, else relative to the project root."""
     given = Path(path)
     if not given.is_absolute():

@@ -16,7 +16,7 @@ from urllib.parse import quote
 
 from analysis.errors import AnalysisError
 from analysis.paths import EXPLORER_NAME, OUTPUTS_DIR, resolve_path
-from analysis.report.files import _write_if_changed, display_path
+from analysis.report.files import display_path, write_if_changed
 from analysis.report.manifest import MANIFEST_NAME
 from analysis.report.runner import read_run_record
 from analysis.templating import environment
@@ -180,7 +180,7 @@ def write_index(*, outputs_dir: str | os.PathLike[str] = OUTPUTS_DIR) -> bool:
         AnalysisError: there is no readable manifest.
     """
     outputs = resolve_path(outputs_dir)
-    return _write_if_changed(outputs / INDEX_NAME, build_index(outputs_dir=outputs))
+    return write_if_changed(outputs / INDEX_NAME, build_index(outputs_dir=outputs))
 
 
 def _table_file(outputs: Path, name: str) -> TableFile:

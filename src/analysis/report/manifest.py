@@ -18,7 +18,7 @@ from analysis.corpus import corpus_hash, load_corpus
 from analysis.errors import AnalysisError
 from analysis.models import model_info
 from analysis.paths import EXPLORER_NAME, OUTPUTS_DIR, resolve_path
-from analysis.report.files import _portable_path, _write_if_changed, display_path
+from analysis.report.files import display_path, portable_path, write_if_changed
 from analysis.schema import DEFAULT_MODEL
 
 DEFAULT_CORPUS = "seeds"
@@ -94,7 +94,7 @@ def write_manifest(
     outputs = resolve_path(outputs_dir)
     manifest = build_manifest(outputs_dir=outputs, corpus=corpus, model=model)
     text = json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-    return _write_if_changed(outputs / MANIFEST_NAME, text)
+    return write_if_changed(outputs / MANIFEST_NAME, text)
 
 
 def verify_outputs(outputs_dir: str | os.PathLike[str] = OUTPUTS_DIR) -> list[str]:
@@ -131,7 +131,7 @@ def describe_corpus(corpus: str | os.PathLike[str]) -> dict[str, Any]:
     path = resolve_path(corpus)
     documents = load_corpus(path)
     return {
-        "path": _portable_path(corpus),
+        "path": portable_path(corpus),
         "hash": corpus_hash(documents),
         "documents": len(documents),
     }

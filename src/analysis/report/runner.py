@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 
 from analysis.errors import AnalysisError
 from analysis.paths import OUTPUTS_DIR, PROJECT_ROOT, resolve_path
-from analysis.report.files import _write_if_changed, display_path
+from analysis.report.files import display_path, write_if_changed
 
 DEFAULT_KERNEL = "analysis"
 STAGING_DIRNAME = ".staging"
@@ -305,7 +305,7 @@ def _write_run_record(outputs: Path, *, notebook: str, html: str, data_files: li
         "files": sorted(path.relative_to(outputs).as_posix() for path in data_files),
     }
     path = outputs / RUNS_DIRNAME / f"{Path(notebook).stem}.json"
-    _write_if_changed(path, json.dumps(record, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+    write_if_changed(path, json.dumps(record, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
 
 
 def _remove_stale_files(

@@ -18,7 +18,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.strings import StringStore
 from spacy.tokens import Doc, Span, Token
 
-from analysis.sentiment.vader import _boosters, _vader
+from analysis.sentiment.vader import booster_weights, vader_analyzer
 
 # Dependency relations that open a clause of its own: what is said there is not (only) said
 # about a mention outside it.
@@ -26,7 +26,7 @@ _CLAUSE_DEPS = frozenset({"ROOT", "ccomp", "advcl", "relcl", "parataxis", "csubj
 _PREDICATE_POS = frozenset({"VERB", "AUX"})
 # Only these parts of speech carry valence: "like" as a preposition and "no" as a determiner do
 # not (the second is a negation), nor do names ("Hope", "Trump").
-_CONTENT_POS = frozenset({"ADJ", "ADV", "VERB", "NOUN", "INTJ"})
+CONTENT_POS = frozenset({"ADJ", "ADV", "VERB", "NOUN", "INTJ"})
 _NEGATION_WORDS = (
     "not n't never no nobody nothing none neither nor nowhere without cannot hardly barely rarely "
     "seldom despite lack lacked lacks lacking fail failed fails"
@@ -44,7 +44,7 @@ _CONTRAST_AFTER = 1.5
 # Weight of a valenced word by its relation to the mention, for the lexicon method: it modifies
 # the mention (in its subtree), governs it (on its path to the clause head), is elsewhere in its
 # clause, or in another clause of the sentence.
-_GROUP_WEIGHTS = {"mod": 1.0, "gov": 1.0, "clause": 0.6, "other": 0.15}
+GROUP_WEIGHTS = {"mod": 1.0, "gov": 1.0, "clause": 0.6, "other": 0.15}
 # VADER's normalisation of a sum of valences to [-1, 1].
 _ALPHA = 15.0
 _QUOTE_MARKS = frozenset('"“”„«»')
@@ -167,14 +167,14 @@ class _Tokens:
 
     def valence(self, i: int) -> float:
         """VADER's valence of a content word, raised or lowered by a degree adverb it governs."""
-        if self.pos[i] not in _CONTENT_POS:
+        if self.pos[i] not in CONTENT_POS:
             return 0.0
-        lexicon = _vader().lexicon
+        lexicon = vader_analyzer().lexicon
         value = lexicon.get(self.lowers[i])
         if value is None:
             value = lexicon.get(self.lemmas[i], 0.0)
         if value:
-            boosters = _boosters()
+            boosters = booster_weights()
             for child in self.children(i):
                 boost = boosters.get(self.lowers[child])
                 if boost is not None and self.deps[child] in ("advmod", "amod"):
@@ -240,9 +240,9 @@ class _Sentence:
         self.negated = [False] * (end - start)
         self.content = []
         self.valenced = []
-        lexicon = _vader().lexicon
+        lexicon = vader_analyzer().lexicon
         for k, pos in enumerate(self.pos):
-            if pos in _CONTENT_POS:
+            if pos in CONTENT_POS:
                 i = start + k
                 self.content.append((i, self.lemmas[k]))
                 if self.lowers[k] in lexicon or self.lemmas[k] in lexicon:
@@ -290,7 +290,7 @@ class _Term(NamedTuple):
     negated: bool
 
 
-class _Context:
+class SentimentContext:
     """A target and the words of its sentence grouped by their relation to it: in its subtree
     (``mod``), on its path up to its clause head (``gov``), elsewhere in its clause (``clause``)
     or in another clause (``other``)."""
@@ -398,16 +398,16 @@ class _Context:
         return bool(marks), sum(1 for k in marks if k < start) % 2 == 1
 
 
-def _context(
-    doc: Doc, start_char: int, end_char: int, sentences: _Sentences | None = None
-) -> _Context:
+def mention_context(
+    doc: Doc, start_char: int, end_char: int, sentences: SentenceCache | None = None
+) -> SentimentContext:
     target = _target_span(doc, start_char, end_char)
     if sentences is None:
-        return _Context(_Sentence.of(target.root), target)
-    return _Context(sentences.of(target.root.i), target)
+        return SentimentContext(_Sentence.of(target.root), target)
+    return SentimentContext(sentences.of(target.root.i), target)
 
 
-class _Sentences:
+class SentenceCache:
     """The sentences of one ``Doc``, each read into a :class:`_Sentence` on first use."""
 
     def __init__(self, doc: Doc):
@@ -426,6 +426,6 @@ class _Sentences:
         return self.cache[k]
 
 
-def _lexicon_score(terms: Iterable[_Term]) -> float:
-    total = sum(_GROUP_WEIGHTS[term.group] * term.value for term in terms)
+def lexicon_score(terms: Iterable[_Term]) -> float:
+    total = sum(GROUP_WEIGHTS[term.group] * term.value for term in terms)
     return total / math.sqrt(total * total + _ALPHA) if total else 0.0

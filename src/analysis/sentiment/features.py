@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from spacy.tokens import Doc
 
 from analysis.attribution import load_cues
-from analysis.sentiment.context import _CONTENT_POS, _Context, _context, _lexicon_score
+from analysis.sentiment.context import CONTENT_POS, SentimentContext, lexicon_score, mention_context
 from analysis.sentiment.vader import vader_scores
 
 # The mention's grammatical role, for the features that tell an agent from a patient.
@@ -33,10 +33,10 @@ def _speech_cues() -> frozenset[str]:
     return frozenset(lemma for lemma, cue in load_cues().items() if cue.kind == "speech")
 
 
-def _feature_list(context: _Context) -> list[tuple[str, float, int]]:
+def _feature_list(context: SentimentContext) -> list[tuple[str, float, int]]:
     """``(feature, value, token index or -1)`` of a target; a feature may repeat (values add)."""
     s, o, labels = context.sentence, context.sentence.start, context.labels
-    out = _scope_features(context)
+    out = scope_features(context)
     near = []  # content words in the target's scope
     add = out.append
     for i, lemma in s.content:
@@ -46,11 +46,11 @@ def _feature_list(context: _Context) -> list[tuple[str, float, int]]:
             add((f"w:{lemma}", 1.0, i))
             if group != "other":
                 near.append(i)
-    out.extend(_window_features(context, near))
+    out.extend(window_features(context, near))
     return out
 
 
-def _scope_features(context: _Context) -> list[tuple[str, float, int]]:
+def scope_features(context: SentimentContext) -> list[tuple[str, float, int]]:
     """The features of :func:`_feature_list` before the content words of the sentence."""
     s, o = context.sentence, context.sentence.start
     root, head, terms = context.root, context.head, context.terms
@@ -67,7 +67,7 @@ def _scope_features(context: _Context) -> list[tuple[str, float, int]]:
         ("vader_scope_pos", positive, -1),
         ("vader_scope_neg", negative, -1),
         ("vader_rest", vader_scores(rest.strip())[0] if rest.strip() else 0.0, -1),
-        ("lexicon", _lexicon_score(terms), -1),
+        ("lexicon", lexicon_score(terms), -1),
         (f"dep:{root_dep}", 1.0, -1),
         (f"clause_head:{s.lemmas[head - o]}", 1.0, head),
     ]
@@ -80,12 +80,12 @@ def _scope_features(context: _Context) -> list[tuple[str, float, int]]:
         if term.negated:
             out.append((f"negated:{term.group}", 1.0, term.i))
     governor = s.heads[root - o]
-    if governor != root and s.pos[governor - o] in _CONTENT_POS:
+    if governor != root and s.pos[governor - o] in CONTENT_POS:
         out.append((f"head:{root_dep}:{s.lemmas[governor - o]}", 1.0, governor))
     return out
 
 
-def _window_features(context: _Context, near: list[int]) -> list[tuple[str, float, int]]:
+def window_features(context: SentimentContext, near: list[int]) -> list[tuple[str, float, int]]:
     """The features of :func:`_feature_list` after the content words of the sentence, given
     the content words in the target's scope (``near``)."""
     s, o = context.sentence, context.sentence.start
@@ -128,4 +128,4 @@ def target_features(doc: Doc, start_char: int, end_char: int) -> dict[str, float
         target, the target's role and governing words, the words of the sentence by relation,
         a window of words on each side, quotation and speaker flags.
     """
-    return _feature_dict(_feature_list(_context(doc, start_char, end_char)))
+    return _feature_dict(_feature_list(mention_context(doc, start_char, end_char)))

@@ -14,8 +14,8 @@ from typing import NamedTuple
 
 from analysis import paths
 from analysis.errors import ModelFileError
-from analysis.sentiment.context import _GROUP_WEIGHTS, _Context
-from analysis.sentiment.features import _scope_features, _window_features
+from analysis.sentiment.context import GROUP_WEIGHTS, SentimentContext
+from analysis.sentiment.features import scope_features, window_features
 from analysis.sentiment.vectors import POOLS, WordTable, pooled_words, read_word_table
 
 MODEL_FILE = paths.SENTIMENT_MODEL_FILE
@@ -93,7 +93,7 @@ def load_sentiment_model(path: str | os.PathLike[str] | None = None) -> Sentimen
 
 
 # The features of a content word (see _feature_list): ``w:{lemma}`` and ``{group}:{lemma}``.
-_WORD_PREFIXES = frozenset({"w", *_GROUP_WEIGHTS})
+_WORD_PREFIXES = frozenset({"w", *GROUP_WEIGHTS})
 
 
 class _ModelIndex:
@@ -103,7 +103,7 @@ class _ModelIndex:
     ``{group}:{lemma}``): building each name to look it up was most of the scoring time. Here
     their weights are found by lemma, then by prefix, without a name being built. Each weight
     tuple ends with the mean of the weights, one more item after the classes' (for the
-    contributions of :func:`_predict`, computed once instead of once per target).
+    contributions of :func:`predict`, computed once instead of once per target).
     """
 
     __slots__ = ("model", "weights", "by_lemma")
@@ -123,7 +123,7 @@ class _ModelIndex:
 _MODEL_INDEXES: dict[int, _ModelIndex] = {}
 
 
-def _model_index(model: SentimentModel) -> _ModelIndex:
+def model_index(model: SentimentModel) -> _ModelIndex:
     index = _MODEL_INDEXES.get(id(model))
     if index is None or index.model is not model:
         if len(_MODEL_INDEXES) >= 8:  # models reloaded (e.g. by training): drop the old ones
@@ -132,8 +132,8 @@ def _model_index(model: SentimentModel) -> _ModelIndex:
     return index
 
 
-def _model_features(
-    context: _Context, index: _ModelIndex
+def model_features(
+    context: SentimentContext, index: _ModelIndex
 ) -> list[tuple[tuple[float, ...], float, int]]:
     """``(weights, value, token index or -1)`` of the features of :func:`_feature_list` that
     the model knows, in the same order (the logits add up in it, to the last bit), then of the
@@ -142,7 +142,7 @@ def _model_features(
     weights_of = index.weights.get
     present = [
         (weights, value, i)
-        for name, value, i in _scope_features(context)
+        for name, value, i in scope_features(context)
         if (weights := weights_of(name)) is not None
     ]
     keep = present.append
@@ -165,7 +165,7 @@ def _model_features(
                 near.append(i)
     present.extend(
         (weights, value, i)
-        for name, value, i in _window_features(context, near)
+        for name, value, i in window_features(context, near)
         if (weights := weights_of(name)) is not None
     )
     table = index.model.words
@@ -178,12 +178,12 @@ def _model_features(
     return present
 
 
-def _predict(
+def predict(
     model: SentimentModel, present: list[tuple[tuple[float, ...], float, int]]
 ) -> tuple[list[float], dict[int, float], int]:
     """Class probabilities, each token's contribution to the winning class, and its index,
     from the ``(weights, value, token index)`` of the features the model knows (from
-    :func:`_model_features`: the weights of each class, then their mean)."""
+    :func:`model_features`: the weights of each class, then their mean)."""
     logits = list(model.intercept)
     n_classes = len(logits)
     if n_classes == 3:

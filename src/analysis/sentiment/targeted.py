@@ -15,18 +15,18 @@ from analysis.entities import mention_fields
 from analysis.errors import AnalysisError
 from analysis.schema import ATTRIBUTION_COLUMNS, TargetRow
 from analysis.sentiment.context import (
-    _CONTENT_POS,
-    _GROUP_WEIGHTS,
-    _Context,
-    _context,
-    _lexicon_score,
-    _Sentences,
+    CONTENT_POS,
+    GROUP_WEIGHTS,
+    SentenceCache,
+    SentimentContext,
+    lexicon_score,
+    mention_context,
 )
 from analysis.sentiment.model import (
-    _model_features,
-    _model_index,
-    _predict,
     load_sentiment_model,
+    model_features,
+    model_index,
+    predict,
 )
 from analysis.sentiment.vader import THRESHOLD, polarity_of
 
@@ -88,7 +88,9 @@ def target_sentiment(
     sentence once for all the mentions in it.
     """
     _check_method(method)
-    return _score(_context(doc, start_char, end_char), method, positive, negative, model_file)
+    return _score(
+        mention_context(doc, start_char, end_char), method, positive, negative, model_file
+    )
 
 
 def _check_method(method: str) -> None:
@@ -97,7 +99,7 @@ def _check_method(method: str) -> None:
 
 
 def _score(
-    context: _Context,
+    context: SentimentContext,
     method: str,
     positive: float,
     negative: float,
@@ -106,12 +108,12 @@ def _score(
     doc = context.sentence.doc
     o = context.sentence.start
     if method == "lexicon":
-        score = _lexicon_score(context.terms)
+        score = lexicon_score(context.terms)
         polarity = polarity_of(score, positive=positive, negative=negative)
         if not polarity:
             return TargetSentiment(score, 0, ())
         weighted = sorted(
-            (-abs(_GROUP_WEIGHTS[t.group] * t.value), t.i, t.negated)
+            (-abs(GROUP_WEIGHTS[t.group] * t.value), t.i, t.negated)
             for t in context.terms
             if (t.value > 0) == (polarity > 0)
         )
@@ -120,9 +122,7 @@ def _score(
     # lru_cache's stub takes only Hashable arguments, which os.PathLike does not promise (the
     # paths given, str and pathlib.Path, are).
     model = load_sentiment_model(model_file)  # type: ignore[arg-type]
-    probabilities, contributions, best = _predict(
-        model, _model_features(context, _model_index(model))
-    )
+    probabilities, contributions, best = predict(model, model_features(context, model_index(model)))
     by_class = dict(zip(model.classes, probabilities, strict=True))
     score = by_class.get(1, 0.0) - by_class.get(-1, 0.0)
     polarity = model.classes[best]
@@ -136,7 +136,7 @@ def _score(
         for i, push in contributions.items()
         if push >= _MIN_CONTRIBUTION
         and context.group(i) != "other"
-        and context.sentence.pos[i - o] in _CONTENT_POS
+        and context.sentence.pos[i - o] in CONTENT_POS
     )
     evidence = tuple(_word(doc[i], i in negated) for _, i in strongest[:_MAX_EVIDENCE])
     return TargetSentiment(score, polarity, evidence)
@@ -185,13 +185,13 @@ def targeted_rows(
         Rows in mention order, with :data:`TARGET_COLUMNS`.
     """
     _check_method(method)
-    sentences = _Sentences(doc)
+    sentences = SentenceCache(doc)
     rows: list[tuple] = []
     for sent_id, start, end, entity, label in mention_fields(
         mentions, ("sent_id", "start_char", "end_char", "entity", "label")
     ):
         start, end = int(start), int(end)
-        context = _context(doc, start, end, sentences)
+        context = mention_context(doc, start, end, sentences)
         result = _score(context, method, positive, negative, model_file)
         voice, speaker = _voice(start, end, voices)
         rows.append(

@@ -214,20 +214,20 @@ def _vader_special_idioms_check(valence: float, lowers: list[str], i: int) -> fl
 
 
 @functools.lru_cache(maxsize=1)
-def _vader() -> _FastVader:
+def vader_analyzer() -> _FastVader:
     # Built on first use: the analyzer reads its lexicon files, once per process.
     return _FastVader()
 
 
 @functools.lru_cache(maxsize=1)
-def _boosters() -> dict[str, float]:
+def booster_weights() -> dict[str, float]:
     return BOOSTER_DICT
 
 
 @functools.lru_cache(maxsize=65536)
 def vader_scores(text: str) -> tuple[float, float, float, float]:
     """VADER's ``(compound, positive, negative, neutral)`` scores of a text, cached per text."""
-    scores = _vader().polarity_scores(text)
+    scores = vader_analyzer().polarity_scores(text)
     return scores["compound"], scores["pos"], scores["neg"], scores["neu"]
 
 

@@ -11,7 +11,7 @@ vectors:
   most and two targets of one sentence get different pools;
 * ``sentence``: the same words, weighted alike;
 * ``scope``: the same words where they are said of the target (its modifiers, governors and
-  clause; see :class:`analysis.sentiment.context._Context`).
+  clause; see :class:`analysis.sentiment.context.SentimentContext`).
 
 The ``governor`` and ``scope`` pools are kept apart by the target's grammatical role (subject;
 patient: passive subject or direct object; modifier: possessive or compound; object of a
@@ -19,8 +19,9 @@ preposition; other): a target fills only the pools of its role, so that the mode
 "attacked" one way for the attacker and another for the attacked. :data:`POOLS` names the
 twelve pools. A word counts only if the vocabulary has it. A valenced word that is negated counts
 against its vector, and one before or after a contrast word in the target's scope less or more,
-by the same factors as VADER's valences in :class:`analysis.sentiment.context._Context`. Each
-pool's weights sum to 1 in absolute value over the words that count.
+by the same factors as VADER's valences in
+:class:`analysis.sentiment.context.SentimentContext`. Each pool's weights sum to 1 in absolute
+value over the words that count.
 
 The model is linear in the pools, so its weights for the pooled vectors are folded into a table
 of each word's weight per pool and class (:class:`WordTable`): the score of a pool is the
@@ -40,7 +41,7 @@ from pathlib import Path
 import numpy as np
 
 from analysis.errors import ModelFileError
-from analysis.sentiment.context import _Context
+from analysis.sentiment.context import SentimentContext
 
 # The kinds of pool, and those kept apart by the target's role.
 KINDS = ("governor", "near", "sentence", "scope")
@@ -66,7 +67,7 @@ WEIGHTS_KEY = "weights"
 
 
 def pooled_words(
-    context: _Context, vocabulary: Mapping[str, int]
+    context: SentimentContext, vocabulary: Mapping[str, int]
 ) -> list[tuple[int, int, int, float]]:
     """``(pool, token index, vocabulary row, weight)`` of the words of each pool that the
     vocabulary has, grouped by pool in :data:`POOLS` order; each pool's weights sum to 1
@@ -120,7 +121,7 @@ def pooled_words(
     return out
 
 
-def role_of(context: _Context) -> str:
+def role_of(context: SentimentContext) -> str:
     """The target's grammatical role (one of :data:`ROLES`), by the dependency relation of its
     root: "Critics" is the subject and "Smith" the patient in "Critics praised Smith"."""
     s = context.sentence

@@ -545,80 +545,122 @@ def _merge_name_parts(table: pd.DataFrame) -> None:
     Two names that each start with a listed first name stay apart ("Paul Jones", "John Paul
     Jones"), and so do words before a name that are not all capitalised ("Friends of Hillary
     Clinton") and names mostly tagged as something else ("New York")."""
-    given = given_names()
-    named = table[table["label"].isin(_SHORT_NAME_LABELS)]
-    votes = named.groupby(["entity", "label"], sort=False).size().sort_values(ascending=False)
-    majority = votes.reset_index().drop_duplicates("entity").set_index("entity")["label"]
-    people = set(majority.index[majority == "PERSON"])  # most mentions say PERSON
-    words = {name: tuple(name.split()) for name in named["entity"].unique()}
-    longer: dict[tuple[str, ...], list[str]] = defaultdict(list)
-    for name, parts in words.items():
-        for k in range(1, len(parts) - 1):  # every proper ending of two words or more
-            longer[parts[k:]].append(name)
-    first_at = named.groupby(["doc_id", "entity"], sort=False)["start_char"].min().to_dict()
-    in_body = set(named.loc[named["sent_id"] > 0, "entity"])
-    documents_of = _documents_of(named)
-
-    def introduced(full: str, short: str) -> bool:
-        """A document names ``full`` before ``short``, and ``full`` is not a headline's alone."""
-        shared = documents_of[full] & documents_of[short]
-        return full in in_body and any(first_at[d, full] < first_at[d, short] for d in shared)
-
+    index = _NameEndings(table)
     rename: dict[str, str] = {}
     surnamed: set[str] = set()  # names found to be a person's by a surname of theirs
-    for name, parts in words.items():
-        ending_with = longer.get(parts, [])
-        if name not in people or not ending_with or not _looks_like_a_name(parts):
+    for name, parts in index.words.items():
+        ending_with = index.longer.get(parts, [])
+        if name not in index.people or not ending_with or not _looks_like_a_name(parts):
             continue
-        for other in ending_with:
-            before = words[other][: len(words[other]) - len(parts)]
-            if not all(w[:1].isupper() and not _INITIAL.match(w) for w in before):
-                continue
-            if _OWNER.search(before[-1]) or (
-                parts[0] in given
-                and _is_full_name(name)
-                and other in people
-                and not any(w in given for w in before)
-            ):
-                rename[other] = name
-        full = ending_with[0]
-        # A surname that holds a first name ("Lamont Scott", "Crooked Hillary") only for a name
-        # that starts with one ("Keith Lamont Scott", not "Defeat Crooked Hillary").
-        if (
-            len(ending_with) == 1
-            and parts[0] not in given
-            and _looks_like_a_name(words[full])
-            and not _OWNER.search(words[full][-len(parts) - 1])
-            and (
-                words[full][0] in given
-                or (
-                    not any(w in given for w in parts)
-                    and (parts[0] in NAME_PARTICLES or introduced(full, name))
-                )
-            )
-        ):
+        rename.update(_names_prefixing(index, name, ending_with))
+        full = _name_of_surname(index, name, ending_with)
+        if full is not None:
             rename[name] = full
             surnamed.add(full)
-    for name in list(rename):  # follow chains to their end
+    _rename_name_parts(table, _follow_chains(rename), surnamed)
+
+
+class _NameEndings:
+    """What :func:`_merge_name_parts` looks up: the names of people, organisations and places,
+    their words, the names that end with each run of two words or more, and where each document
+    first names each."""
+
+    def __init__(self, table: pd.DataFrame):
+        self.given = given_names()
+        named = table[table["label"].isin(_SHORT_NAME_LABELS)]
+        votes = named.groupby(["entity", "label"], sort=False).size().sort_values(ascending=False)
+        majority = votes.reset_index().drop_duplicates("entity").set_index("entity")["label"]
+        self.people = set(majority.index[majority == "PERSON"])  # most mentions say PERSON
+        self.words = {name: tuple(name.split()) for name in named["entity"].unique()}
+        self.longer: dict[tuple[str, ...], list[str]] = defaultdict(list)
+        for name, parts in self.words.items():
+            for k in range(1, len(parts) - 1):  # every proper ending of two words or more
+                self.longer[parts[k:]].append(name)
+        first = named.groupby(["doc_id", "entity"], sort=False)["start_char"].min()
+        self.first_at: dict[tuple[str, str], int] = first.to_dict()
+        self.in_body = set(named.loc[named["sent_id"] > 0, "entity"])
+        self.documents_of = _documents_of(named)
+
+    def introduced(self, full: str, short: str) -> bool:
+        """A document names ``full`` before ``short``, and ``full`` is not a headline's alone."""
+        shared = self.documents_of[full] & self.documents_of[short]
+        return full in self.in_body and any(
+            self.first_at[d, full] < self.first_at[d, short] for d in shared
+        )
+
+
+def _names_prefixing(index: _NameEndings, name: str, ending_with: list[str]) -> dict[str, str]:
+    """The longer names that are ``name`` after an owner's possessive ("Fox News’ Megyn Kelly"),
+    or, for a full name with a listed first name, after capitalised words holding none ("Sen.
+    Bernie Sanders"): each counts for ``name``."""
+    parts = index.words[name]
+    rename = {}
+    for other in ending_with:
+        before = index.words[other][: len(index.words[other]) - len(parts)]
+        if not all(w[:1].isupper() and not _INITIAL.match(w) for w in before):
+            continue
+        if _OWNER.search(before[-1]) or (
+            parts[0] in index.given
+            and _is_full_name(name)
+            and other in index.people
+            and not any(w in index.given for w in before)
+        ):
+            rename[other] = name
+    return rename
+
+
+def _name_of_surname(index: _NameEndings, name: str, ending_with: list[str]) -> str | None:
+    """The one name that ends with ``name`` when ``name`` is a surname of two words or more
+    ("Suu Kyi" for "Aung San Suu Kyi"), else None."""
+    parts = index.words[name]
+    full = ending_with[0]
+    # A surname that holds a first name ("Lamont Scott", "Crooked Hillary") only for a name
+    # that starts with one ("Keith Lamont Scott", not "Defeat Crooked Hillary").
+    if (
+        len(ending_with) == 1
+        and parts[0] not in index.given
+        and _looks_like_a_name(index.words[full])
+        and not _OWNER.search(index.words[full][-len(parts) - 1])
+        and (
+            index.words[full][0] in index.given
+            or (
+                not any(w in index.given for w in parts)
+                and (parts[0] in NAME_PARTICLES or index.introduced(full, name))
+            )
+        )
+    ):
+        return full
+    return None
+
+
+def _follow_chains(rename: dict[str, str]) -> dict[str, str]:
+    """``rename`` with each name mapped to the end of its chain (a -> b -> c: a -> c)."""
+    for name in list(rename):
         seen = {name}
         while rename[name] in rename and rename[name] not in seen:
             seen.add(rename[name])
             rename[name] = rename[rename[name]]
-    if rename:
-        changed = table["entity"].isin(rename)
-        before_names = table.loc[changed, "entity"]
-        table.loc[changed, "entity"] = before_names.map(rename)
-        table.loc[changed, "resolution"] = "variant"
-        table.loc[changed | table["entity"].isin(surnamed), "label"] = "PERSON"
-        # A title, epithet or owner before the name is no part of it: the mention is the name.
-        _narrow(
-            table,
-            (
-                (before_names.index[before_names == old], new)
-                for old, new in rename.items()
-                if old.endswith(" " + new)
-            ),
-        )
+    return rename
+
+
+def _rename_name_parts(table: pd.DataFrame, rename: dict[str, str], surnamed: set[str]) -> None:
+    """Count each renamed mention for its new name (a ``variant``, a person), narrowed to it."""
+    if not rename:
+        return
+    changed = table["entity"].isin(rename)
+    before_names = table.loc[changed, "entity"]
+    table.loc[changed, "entity"] = before_names.map(rename)
+    table.loc[changed, "resolution"] = "variant"
+    table.loc[changed | table["entity"].isin(surnamed), "label"] = "PERSON"
+    # A title, epithet or owner before the name is no part of it: the mention is the name.
+    _narrow(
+        table,
+        (
+            (before_names.index[before_names == old], new)
+            for old, new in rename.items()
+            if old.endswith(" " + new)
+        ),
+    )
 
 
 #: An owner's possessive before a name: "Fox News’ Megyn Kelly", "Breitbart’s Joel Pollak".

@@ -163,8 +163,9 @@ train-sentiment: $(STAMP) ## Retrain the targeted sentiment model on NewsMTSC tr
 # The evaluation data behind docs/evaluation.md's figures (skipped when the folder is absent).
 DATA ?= ../shared/data
 
-docs: $(STAMP) ## Rewrite the generated parts of docs/: cli.md, and evaluation.md's figures from DATA
+docs: $(STAMP) ## Rewrite the generated parts of docs/ and README.md: cli.md, the README's example tables, evaluation.md's figures from DATA
 	$(BIN)/python -m analysis.cli.reference > docs/cli.md
+	$(BIN)/python -m analysis.cli.examples --write README.md
 	@if [ -d '$(DATA)' ]; then \
 	  $(ANALYSIS) evaluate figures --data '$(DATA)' --write docs/evaluation.md > /dev/null; \
 	else echo "DATA=$(DATA) not found: docs/evaluation.md's figures left as they are"; fi

@@ -55,6 +55,14 @@ def test_the_command_line_reference_is_written_from_the_parsers():
     assert written == reference(), "docs/cli.md is out of date: run make docs"
 
 
+def test_the_readme_examples_are_what_the_commands_print():
+    from analysis.cli.examples import BEGIN, END, examples
+    from analysis.evaluate.figures import written_table
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert written_table(readme, BEGIN, END) == examples(), "README.md is out of date: make docs"
+
+
 def test_the_anchor_rule_matches_github():
     page = ROOT / "docs" / "sentiment.md"
     assert "which-figure-to-read-per-document-measured-against-the-authors-stance" in anchors(page)

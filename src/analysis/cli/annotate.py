@@ -33,7 +33,12 @@ def add(commands: argparse._SubParsersAction) -> None:
         default=DEFAULT_BATCH_WORDS,
         help="most words per batch, which bounds memory (a longer document is parsed alone)",
     )
-    parser.add_argument("--engine", choices=ENGINES, default="local")
+    parser.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default="local",
+        help="local: processes on this machine (--n-process); dask: a Dask cluster (default local)",
+    )
     parser.add_argument(
         "--scheduler",
         metavar="ADDRESS",

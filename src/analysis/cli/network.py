@@ -17,7 +17,13 @@ from analysis import network, trends
 def add(commands: argparse._SubParsersAction) -> None:
     """Register the command."""
     parser = options.command(commands, "network", __doc__, *options.ANALYSIS_OPTIONS, "format")
-    parser.add_argument("--unit", choices=network.UNITS, default="sentence")
+    parser.add_argument(
+        "--unit",
+        choices=network.UNITS,
+        default="sentence",
+        help="two entities co-occur when named in the same sentence (default), paragraph "
+        "or document",
+    )
     parser.add_argument("--by", metavar="COLUMN", help="a metadata column to split by (outlet)")
     parser.add_argument("--freq", choices=list(trends.FREQUENCIES), help="split by period")
     parser.add_argument("--min-count", type=int, default=1, help="keep pairs seen N times (1)")

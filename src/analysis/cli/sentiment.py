@@ -16,8 +16,18 @@ from analysis.sentiment import METHODS, THRESHOLD, entity_sentiment, with_polari
 def add(commands: argparse._SubParsersAction) -> None:
     """Register the command."""
     parser = options.command(commands, "sentiment", __doc__, *options.ANALYSIS_OPTIONS, "format")
-    parser.add_argument("--by", choices=["sentence", "entity"], default="entity")
-    parser.add_argument("--method", choices=list(METHODS), default="model")
+    parser.add_argument(
+        "--by",
+        choices=["sentence", "entity"],
+        default="entity",
+        help="one row per sentence (VADER) or per entity (targeted; default)",
+    )
+    parser.add_argument(
+        "--method",
+        choices=list(METHODS),
+        default="model",
+        help="targeted sentiment from the trained model (default) or the VADER lexicon",
+    )
     parser.add_argument("--positive", type=float, default=THRESHOLD, help="sentence threshold")
     parser.add_argument("--negative", type=float, default=-THRESHOLD, help="sentence threshold")
     parser.set_defaults(run=run)

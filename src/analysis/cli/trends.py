@@ -17,9 +17,20 @@ from analysis import trends
 def add(commands: argparse._SubParsersAction) -> None:
     """Register the command."""
     parser = options.command(commands, "trends", __doc__, *options.ANALYSIS_OPTIONS, "format")
-    parser.add_argument("--freq", choices=list(trends.FREQUENCIES), default="month")
+    parser.add_argument(
+        "--freq",
+        choices=list(trends.FREQUENCIES),
+        default="month",
+        help="the period: day, week or month (default)",
+    )
     parser.add_argument("--by", metavar="COLUMN", help="a metadata column to split by (outlet)")
-    parser.add_argument("--measure", choices=("mentions", "voice", "sentiment"), default="mentions")
+    parser.add_argument(
+        "--measure",
+        choices=("mentions", "voice", "sentiment"),
+        default="mentions",
+        help="mentions per 1,000 words (default), share of words quoted or reported, or "
+        "targeted sentiment toward each entity",
+    )
     parser.add_argument(
         "--entity", action="append", metavar="NAME", help="an entity to follow (repeatable)"
     )

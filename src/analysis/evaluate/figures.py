@@ -171,9 +171,11 @@ def sentiment_figures(data: Path, *, settings: Settings, cache_dir: Path | None)
         Figure(
             "targeted sentiment",
             f"NewsMTSC rw-dev ({rw['targets']} targets) / mt-dev ({mt['targets']})",
-            "macro-F1",
-            f"{_f(rw['targeted']['macro_f1'])} / {_f(mt['targeted']['macro_f1'])}",
-            f"sentence VADER {_f(rw['baseline']['macro_f1'])} / {_f(mt['baseline']['macro_f1'])}",
+            "macro-F1 (accuracy)",
+            f"{_f(rw['targeted']['macro_f1'])} ({_f(rw['targeted']['accuracy'])}) / "
+            f"{_f(mt['targeted']['macro_f1'])} ({_f(mt['targeted']['accuracy'])})",
+            f"sentence VADER {_f(rw['baseline']['macro_f1'])} ({_f(rw['baseline']['accuracy'])}) / "
+            f"{_f(mt['baseline']['macro_f1'])} ({_f(mt['baseline']['accuracy'])})",
             "`analysis evaluate sentiment --newsmtsc ...`",
             details,
         ),
@@ -235,23 +237,23 @@ def figures_table(figures: list[Figure]) -> str:
     return "\n".join([*lines, END]) + "\n"
 
 
-def written_table(text: str) -> str:
-    """The block between :data:`BEGIN` and :data:`END` in a page, markers included ("" when
-    the page has none)."""
-    start = text.find(BEGIN)
-    end = text.find(END, start)
-    if start < 0 or end < 0:
+def written_table(text: str, begin: str = BEGIN, end: str = END) -> str:
+    """The block between ``begin`` and ``end`` (:data:`BEGIN` and :data:`END`) in a page,
+    markers included ("" when the page has none)."""
+    start = text.find(begin)
+    stop = text.find(end, start)
+    if start < 0 or stop < 0:
         return ""
-    return text[start : end + len(END)] + "\n"
+    return text[start : stop + len(end)] + "\n"
 
 
-def replace_table(text: str, table: str) -> str:
-    """``text`` with its block replaced by ``table``.
+def replace_table(text: str, table: str, begin: str = BEGIN, end: str = END) -> str:
+    """``text`` with its block (between ``begin`` and ``end``) replaced by ``table``.
 
     Raises:
         ValueError: the page has no block.
     """
-    old = written_table(text)
+    old = written_table(text, begin, end)
     if not old:
-        raise ValueError(f"no block between {BEGIN!r} and {END!r}")
+        raise ValueError(f"no block between {begin!r} and {end!r}")
     return text.replace(old, table, 1)

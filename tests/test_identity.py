@@ -646,6 +646,33 @@ def test_an_ssa_first_name_relabels_a_person_the_model_called_an_organisation():
     assert set(resolved.loc[resolved["entity"] == "Sandy Hook", "label"]) == {"ORG"}
 
 
+def test_a_person_mostly_tagged_org_stays_one_when_a_place_shares_her_first_name():
+    # "Carly" (SSA table only) is a place in two documents (a headline's "CARLY" among them), and
+    # opens the person-tagged "Carly Venhorst" in three; a name that ends with hers ("Cruz/Carly
+    # Venhorst") is no organisation's name ending. Her husband is named once, where she is too.
+    rows = [(f"a{k}", 5, "Carly Venhorst", "Carly Venhorst", "PERSON") for k in range(3)]
+    rows += [(f"b{k}", 5, "Carly Venhorst", "Carly Venhorst", "ORG") for k in range(4)]
+    rows += [("b0", 50, "Venhorst", "Carly Venhorst", "ORG")]
+    rows += [("b1", 50, "Venhorst", "Carly Venhorst", "ORG")]
+    rows += [("c", 5, "Cruz/Carly Venhorst", "Cruz/Carly Venhorst", "ORG")]
+    rows += [("e", 5, "Carly", "Carly", "GPE"), ("f", 5, "CARLY", "Carly", "GPE")]
+    rows += [
+        ("g", 5, "Carly Venhorst", "Carly Venhorst", "ORG"),
+        ("g", 40, "Venhorst", "Venhorst", "ORG"),
+        ("g", 80, "Frank Venhorst", "Frank Venhorst", "PERSON"),
+        ("g", 120, "Venhorst", "Venhorst", "ORG"),
+    ]
+    resolved = resolve_corpus(_mentions(rows), {})
+    assert set(resolved.loc[resolved["entity"] == "Carly Venhorst", "label"]) == {"PERSON"}
+    in_g = resolved[resolved["doc_id"] == "g"]
+    assert in_g["entity"].tolist() == [
+        "Carly Venhorst",
+        "Carly Venhorst",
+        "Frank Venhorst",
+        "Carly Venhorst",
+    ]
+
+
 def test_two_people_of_one_surname_and_as_many_mentions_go_to_the_corpus_s_better_known():
     # A document names Ted Cruz and his father Rafael Cruz once each, Rafael last; other
     # documents name Ted alone. "Mr. Cruz" is the one the corpus names more often.

@@ -326,14 +326,27 @@ def _surnames(label_of: Mapping[str, str]) -> set[str]:
 
 
 def _word_labels(table: pd.DataFrame) -> Callable[[str], str | None]:
-    """The label of a one-word entity found in two documents or more ("America": GPE; not a
-    "Carly" the model once called a place); counted when first asked."""
+    """The label of a one-word entity found in two documents or more, the label of most of
+    them, a document where the word opens a name the model tagged PERSON counting as one of a
+    person's ("America": GPE; not a "Carly" the model called a place in two documents, one a
+    headline's "CARLY", beside the ten that name "Carly Fiorina"); counted when first asked."""
 
     @functools.lru_cache(maxsize=1)
     def labels() -> dict[str, str]:
         named = table.loc[table["label"] != "", ["entity", "doc_id", "label"]]
         named = named[~named["entity"].str.contains(" ", regex=False)].drop_duplicates()
         documents = Counter(named.drop_duplicates(["entity", "doc_id"])["entity"])
+        people = table.loc[table["model_label"] == "PERSON", ["entity", "doc_id"]]
+        people = people[people["entity"].str.contains(" ", regex=False)]
+        openers = pd.DataFrame(
+            {
+                "entity": [name.split(" ", 1)[0] for name in people["entity"]],
+                "doc_id": people["doc_id"],
+                "label": "PERSON",
+            }
+        )
+        named = pd.concat([named, openers[openers["entity"].isin(set(documents))]])
+        named = named.drop_duplicates()
         votes = Counter(zip(named["entity"], named["label"], strict=True))
         found: dict[str, str] = {}
         for (entity, label), _ in votes.most_common():  # the label of most of its documents
@@ -492,13 +505,16 @@ def _label_people_by_name(
     is_first_name = first_name_test(
         use, label_of=word_label, is_surname=_surnames(label_of).__contains__
     )
-    # The last words of the names of things ("Foundation", "PAC"): no surname.
-    ends = Counter(
-        name.split()[-1]
-        for name, label in label_of.items()
-        if label in {"ORG", "FAC", "GPE", "LOC"} and " " in name
-    )
-    heads = {word for word, names in ends.items() if names > 1}
+    # The last words of the names of things ("Foundation", "PAC"): no surname. The names that
+    # end with the candidate itself ("Cruz/Carly Fiorina" for "Carly Fiorina", which the model
+    # may call an organisation too) are no evidence against it.
+    ends: dict[str, list[str]] = defaultdict(list)
+    for thing, label in label_of.items():
+        if label in {"ORG", "FAC", "GPE", "LOC"} and " " in thing:
+            ends[thing.split()[-1]].append(thing)
+
+    def is_head(word: str, name: str) -> bool:
+        return sum(not _ends_with_name(thing, name) for thing in ends.get(word, ())) > 1
 
     @functools.lru_cache(maxsize=1)
     def mentions_of() -> dict[str, int]:  # how often each text is a mention
@@ -520,11 +536,17 @@ def _label_people_by_name(
             and first
             and all(w[:1].isupper() and w[1:].isalpha() and w[1:].islower() for w in words[1:])
             and not any(use.is_common_word(w) for w in words[1:])
-            and words[-1] not in heads
+            and not is_head(words[-1], name)
         ):
             found.append(name)
     if found:
         table.loc[table["entity"].isin(found), "label"] = "PERSON"
+
+
+def _ends_with_name(text: str, name: str) -> bool:
+    """Whether ``text`` is ``name`` or ends with it after a non-word character ("Cruz/Carly
+    Fiorina", "Sen. Carly Fiorina" for "Carly Fiorina"; not "McCarly Fiorina")."""
+    return text.endswith(name) and (len(text) == len(name) or not text[-len(name) - 1].isalnum())
 
 
 def _merge_name_parts(table: pd.DataFrame) -> None:

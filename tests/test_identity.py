@@ -524,9 +524,11 @@ def test_a_bare_surname_the_corpus_reads_as_a_person_still_goes_to_them():
         (["Hillary Clinton", "Hillary Clinton", "Hillary Rodham Clinton"], "Hillary Clinton"),
         (["Robert Mueller", "Robert Mueller", "Robert S. Mueller III"], "Robert Mueller"),
         (["Michael Bloomberg", "Michael Bloomberg", "Mike Bloomberg"], "Michael Bloomberg"),
+        (["Hillary Clinton", "Hillary Clinton", "Hilary Clinton"], "Hillary Clinton"),
+        (["Angela Corey", "Angela Corey", "Angela Correy"], "Angela Corey"),
     ],
 )
-def test_a_middle_name_a_suffix_or_a_nickname_form_is_one_person(forms, canonical):
+def test_a_middle_name_a_suffix_a_nickname_or_a_doubled_letter_is_one_person(forms, canonical):
     table = _mentions([(f"d{k}", 5, form, form, "PERSON") for k, form in enumerate(forms)])
     assert set(_entities(resolve_corpus(table, {}))) == {canonical}
 
@@ -685,6 +687,26 @@ def test_two_people_of_one_surname_and_as_many_mentions_go_to_the_corpus_s_bette
     rows += [(f"d{k}", 5, "Ted Cruz", "Ted Cruz", "PERSON") for k in range(3)]
     resolved = resolve_corpus(_mentions(rows), {"x": text})
     assert _entities(resolved)[2] == "Ted Cruz"
+
+
+def test_a_first_name_the_model_took_for_a_place_is_the_person_named_in_full():
+    # "Melania" (GPE to the small model) beside "Melania Kerchak": hers. "Jordan" beside "Jordan
+    # Kerchak" stays the country: the corpus has it alone, with no Jordan named, more often.
+    rows = [
+        ("a", 0, "Melania Kerchak", "Melania Kerchak", "PERSON"),
+        ("a", 40, "Melania", "Melania", "GPE"),
+        ("b", 0, "Jordan Kerchak", "Jordan Kerchak", "PERSON"),
+        ("b", 40, "Jordan", "Jordan", "GPE"),
+    ]
+    rows += [(f"c{k}", 5, "Jordan", "Jordan", "GPE") for k in range(3)]
+    resolved = resolve_corpus(_mentions(rows), {})
+    assert _entities(resolved)[:4] == [
+        "Melania Kerchak",
+        "Melania Kerchak",
+        "Jordan Kerchak",
+        "Jordan",
+    ]
+    assert resolved["label"].tolist()[:4] == ["PERSON", "PERSON", "PERSON", "GPE"]
 
 
 def _alder(text: str) -> pd.DataFrame:

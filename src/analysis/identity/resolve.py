@@ -207,6 +207,9 @@ def resolve_corpus(
     return table.astype(dtypes)
 
 
+_DOUBLED = re.compile(r"([a-z])\1")
+
+
 def _merge_variants(table: pd.DataFrame) -> None:
     counts = table["entity"].value_counts()
     by_key: dict[str, list[str]] = defaultdict(list)
@@ -229,6 +232,15 @@ def _merge_variants(table: pd.DataFrame) -> None:
         signatures = {_initials_of(name) for name in names} - {""}
         if len(names) > 1 and len(signatures) <= 1:
             rename.update({name: names[0] for name in names[1:]})
+    # One letter doubled or single, the rest alike: a misspelling of one person's name ("Hilary
+    # Clinton", "Angela Correy" beside "Angela Corey"), under the more frequent spelling.
+    people = set(table.loc[table["label"] == "PERSON", "entity"])
+    by_spelling: dict[str, list[str]] = defaultdict(list)
+    for name in counts.index:
+        if name in people and name not in rename and " " in name and not name.endswith(")"):
+            by_spelling[_DOUBLED.sub(r"\1", name)].append(name)
+    for names in by_spelling.values():
+        rename.update({name: names[0] for name in names[1:]})
     rename.update(_person_variants(table, counts, rename))
     if rename:
         changed = table["entity"].isin(rename)
@@ -541,6 +553,13 @@ def _label_people_by_name(
             found.append(name)
     if found:
         table.loc[table["entity"].isin(found), "label"] = "PERSON"
+
+
+def _name_ends(full: str) -> set[str]:
+    """The words a full name may be shortened to: its surname, and its first name when that is
+    a listed one ("Melania" of "Melania Trump"; not "Bay" of "Bay Buchanan")."""
+    words = _words(full)
+    return {words[-1], words[0]} if is_given_name(words[0]) else {words[-1]}
 
 
 def _ends_with_name(text: str, name: str) -> bool:
@@ -867,10 +886,11 @@ def _resolve_short_names(table: pd.DataFrame, texts: Mapping[str, str], use: Wor
     short = table[table["label"].isin(_SHORT_NAME_LABELS) & (_word_count(table["entity"]) == 1)]
     decided: dict[int, tuple[str, str]] = {}  # row index -> (entity, resolution)
     # A surname the model gave the label of a place, group or thing ("Kasich" GPE, "McAuliffe"
-    # LOC, "Pelosi" EVENT) is a person's when its document names one person in full with it
-    # last, unless the corpus has the word alone, with no one of that name in the document, in
-    # more documents than it names such a person ("Israel" beside Steve Israel, "Idaho" beside
-    # a headline's "Take Idaho", "Cuban" beside Mark Cuban). Not a name the data files resolved.
+    # LOC, "Pelosi" EVENT), or a listed first name ("Melania" GPE), is a person's when its
+    # document names one person in full with it last (first), unless the corpus has the word
+    # alone, with no one of that name in the document, in more documents than it names such a
+    # person ("Israel" beside Steve Israel, "Idaho" beside a headline's "Take Idaho", "Cuban"
+    # beside Mark Cuban). Not a name the data files resolved.
     other = table[
         ~table["label"].isin(_SHORT_NAME_LABELS)
         & ~table["resolution"].isin({"alias", "metonym"})
@@ -881,14 +901,15 @@ def _resolve_short_names(table: pd.DataFrame, texts: Mapping[str, str], use: Wor
         (doc_id, name): [
             full
             for full in named_in.get(doc_id, (Counter(), []))[0]
-            if _words(full)[-1] == name and not any(_OWNER.search(w) for w in full.split()[:-1])
+            if name in _name_ends(full) and not any(_OWNER.search(w) for w in full.split()[:-1])
         ]
         for doc_id, name in rows_of
     }
     alone = Counter(name for (_, name), owners in owners_of.items() if not owners)
     surname_documents = Counter(
-        _words(full)[-1]
+        end
         for (_, full) in people[["doc_id", "entity"]].drop_duplicates().itertuples(index=False)
+        for end in _name_ends(full)
     )
     for (doc_id, name), owners in owners_of.items():
         if len(owners) == 1 and alone[name] <= surname_documents[name]:

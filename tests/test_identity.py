@@ -709,6 +709,19 @@ def test_a_first_name_the_model_took_for_a_place_is_the_person_named_in_full():
     assert resolved["label"].tolist()[:4] == ["PERSON", "PERSON", "PERSON", "GPE"]
 
 
+def test_a_first_name_alone_goes_to_the_one_whose_surname_stands_beside_it():
+    # The corpus names Bill Venn and Bill Ostrow as often: "Bill" is theirs only where "Venn"
+    # (or "Ostrow") stands in its sentence or the next or previous one; far away, ambiguous.
+    near = "The Venn family came in. Her husband, Bill, listened."
+    far = "Venn spoke. Then it rained. The hall was cold. A man came. Bill listened."
+    rows = [(f"d{k}", 5, "Bill Venn", "Bill Venn", "PERSON") for k in range(3)]
+    rows += [(f"e{k}", 5, "Bill Ostrow", "Bill Ostrow", "PERSON") for k in range(3)]
+    rows += [("x", near.index("Bill"), "Bill", "Bill", "PERSON")]
+    rows += [("y", far.index("Bill"), "Bill", "Bill", "PERSON")]
+    resolved = resolve_corpus(_mentions(rows), {"x": near, "y": far})
+    assert _entities(resolved)[-2:] == ["Bill Venn", "Bill (ambiguous)"]
+
+
 def _alder(text: str) -> pd.DataFrame:
     rows, at = [], 0
     for name in ("Susan Alder", "Alder", "Mark Alder", "Mark Alder", "Mark Alder", "Alder"):

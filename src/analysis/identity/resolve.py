@@ -966,7 +966,9 @@ def _resolve_short_names(table: pd.DataFrame, texts: Mapping[str, str], use: Wor
                     decided[index] = (written[0], "short name")
             elif gender or person_reading(name):
                 candidates = _of_gender(corpus.candidates(name), gender)
-                referent = _corpus_referent(candidates, documents_of)
+                referent = _corpus_referent(candidates, documents_of) or _hinted(
+                    candidates, name, _around(text, start, len(name))
+                )
                 if referent:
                     decided[index] = (referent, "corpus")
                 elif candidates:
@@ -1035,6 +1037,35 @@ def _of_gender(candidates: list[str], gender: str) -> list[str]:
     if not gender:
         return candidates
     return [c for c in candidates if _gender_of(c) == gender]
+
+
+def _around(text: str, start: int, length: int) -> str:
+    """The sentence of the ``length`` characters at ``start``, with the one before and the one
+    after it."""
+    ends = [m.end() for m in _SENTENCE_END.finditer(text, max(0, start - 2000), start)]
+    begin = ends[-2] if len(ends) > 1 else max(0, start - 2000) if ends else 0
+    stop = start + length
+    for _ in range(2):
+        match = _SENTENCE_END.search(text, stop)
+        stop = match.end() if match else len(text)
+    return text[begin:stop]
+
+
+def _hinted(candidates: list[str], name: str, text: str) -> str:
+    """For a first name alone, the one candidate whose surname ``text`` (the mention's sentence
+    and its neighbours) writes ("her husband, Bill", "Bill and Hillary Clinton", "Biden ... his
+    son Beau" among the Bills and Beaus the corpus names in full), or ``""``. Not for a surname
+    alone: first names are too common words of a text to tell "Bush" apart."""
+    if len(candidates) < 2:
+        return ""
+    hinted = [
+        c
+        for c in candidates
+        if _words(c)[0] == name
+        and not is_given_name(_words(c)[-1])  # "David" of Larry David is any David's
+        and re.search(rf"\b{re.escape(_words(c)[-1])}\b", text)
+    ]
+    return hinted[0] if len(hinted) == 1 else ""
 
 
 def _corpus_referent(candidates: list[str], documents_of: Counter[str]) -> str:

@@ -533,6 +533,18 @@ def test_a_middle_name_a_suffix_a_nickname_or_a_doubled_letter_is_one_person(for
     assert set(_entities(resolve_corpus(table, {}))) == {canonical}
 
 
+def test_a_formal_name_with_a_suffix_beside_the_familiar_one_is_one_person():
+    # NYT style: "Joseph R. Biden Jr." and, in a quotation of the same article, "Joe Biden". And
+    # "Charles Grassley" joins "Charles E. Grassley", which joins "Chuck Grassley": one chain.
+    rows = [(f"d{k}", 5, "Joe Biden", "Joe Biden", "PERSON") for k in range(3)]
+    rows += [("d0", 50, "Joseph R. Biden Jr.", "Joseph R. Biden Jr.", "PERSON")]
+    rows += [(f"e{k}", 5, "Chuck Grassley", "Chuck Grassley", "PERSON") for k in range(3)]
+    rows += [(f"f{k}", 5, "Charles E. Grassley", "Charles E. Grassley", "PERSON") for k in range(2)]
+    rows += [("g", 5, "Charles Grassley", "Charles Grassley", "PERSON")]
+    resolved = resolve_corpus(_mentions(rows), {})
+    assert set(_entities(resolved)) == {"Joe Biden", "Chuck Grassley"}
+
+
 def test_a_suffix_beside_the_plain_name_in_one_document_is_another_person():
     table = _mentions(
         [

@@ -242,6 +242,12 @@ def _merge_variants(table: pd.DataFrame) -> None:
     for names in by_spelling.values():
         rename.update({name: names[0] for name in names[1:]})
     rename.update(_person_variants(table, counts, rename))
+    for name, target in rename.items():  # "Charles Grassley" -> "Charles E. Grassley" -> "Chuck
+        seen = {name}  # Grassley": each to the end of its chain
+        while target in rename and target not in seen:
+            seen.add(target)
+            target = rename[target]
+        rename[name] = target
     if rename:
         changed = table["entity"].isin(rename)
         table.loc[changed, "entity"] = table.loc[changed, "entity"].map(rename)
@@ -316,8 +322,14 @@ def _person_variants(
         if len(middles) > 1 or len(suffixes) > 1:
             continue
         if suffixes:
+            # Father and son: the suffixed name beside the plain one with the same first name in
+            # one document ("Donald Trump Jr." beside "Donald Trump"; not "Joseph R. Biden Jr."
+            # beside "Joe Biden", one man's formal and familiar names).
+            firsts = {n.split()[0] for n, _, x in members if x}
             with_suffix = frozenset().union(*(documents_of[n] for n, _, x in members if x))
-            plain = frozenset().union(*(documents_of[n] for n, _, x in members if not x))
+            plain = frozenset().union(
+                *(documents_of[n] for n, _, x in members if not x and n.split()[0] in firsts)
+            )
             if with_suffix & plain:
                 continue
         canonical = members[0][0]

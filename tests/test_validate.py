@@ -167,3 +167,126 @@ def test_on_the_stance_gold_the_intervals_cover_the_all_documents_mean():
     assert 0.93 <= covered / 200 <= 0.97, covered / 200
     assert np.mean(ratios) < 1, np.mean(ratios)
     print(f"coverage {covered / 200:.3f}, PPI width / labels-only width {np.mean(ratios):.3f}")
+
+
+# --- the sheet and the commands (a made-up corpus) -------------------------------------------
+
+_TEXTS = [
+    ("a1", "Daily Star", "Hillary Clinton spoke in Ohio on Monday. Voters cheered her plan."),
+    ("a2", "Daily Star", "Critics said Hillary Clinton ignored the workers of Ohio."),
+    ("a3", "Daily Star", "Hillary Clinton won the debate, a great night for her campaign."),
+    ("b1", "Evening Post", "Hillary Clinton lost ground in Iowa, a poll found on Tuesday."),
+    ("b2", "Evening Post", "Hillary Clinton met farmers in Iowa and praised their work."),
+    ("b3", "Evening Post", "A scandal hurt Hillary Clinton badly in the polls this week."),
+]
+
+
+def _corpus(tmp_path: Path, form: str) -> Path:
+    import csv
+    import json
+
+    if form == "folder":
+        folder = tmp_path / "corpus"
+        folder.mkdir()
+        for doc_id, _, text in _TEXTS:
+            (folder / f"{doc_id}.txt").write_text(text + "\n", encoding="utf-8")
+        with open(folder / "metadata.csv", "w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["file", "outlet"])
+            writer.writerows([(f"{d}.txt", o) for d, o, _ in _TEXTS])
+        return folder
+    if form == "csv":
+        path = tmp_path / "corpus.csv"
+        with open(path, "w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["id", "outlet", "text"])
+            writer.writerows(_TEXTS)
+        return path
+    path = tmp_path / "corpus.jsonl"
+    path.write_text(
+        "".join(json.dumps({"id": d, "outlet": o, "text": t}) + "\n" for d, o, t in _TEXTS),
+        encoding="utf-8",
+    )
+    return path
+
+
+def _validate(step: str, corpus: Path, cache_dir, *more: str) -> int:
+    from analysis.cli import main
+
+    common = ["--entity", "Hillary Clinton", "--by", "outlet", "--cache-dir", str(cache_dir)]
+    return main(["validate", step, str(corpus), *common, *more])
+
+
+@pytest.mark.parametrize("form", ["folder", "csv", "jsonl"])
+def test_sample_label_estimate_on_a_folder_a_csv_and_a_jsonl_corpus(
+    tmp_path, cache_dir, form, capsys
+):
+    import pandas as pd
+
+    from analysis.validate.sheet import ESTIMATE_COLUMNS, SHEET_COLUMNS
+
+    corpus, sheet = _corpus(tmp_path, form), tmp_path / "sheet.csv"
+    assert _validate("sample", corpus, cache_dir, "--n", "2", "--out", str(sheet)) == 0
+    drawn = pd.read_csv(sheet, dtype=str, keep_default_na=False)
+    assert drawn.columns.tolist() == SHEET_COLUMNS  # no prediction: coders must not see it
+    assert drawn["group"].value_counts().to_dict() == {"Daily Star": 2, "Evening Post": 2}
+    assert (tmp_path / "sheet.csv.json").is_file()
+    drawn.loc[:2, "label"] = ["1", "-1", "0"]
+    drawn.to_csv(sheet, index=False)
+    # A larger draw keeps the labelled units and their labels.
+    assert _validate("sample", corpus, cache_dir, "--n", "3", "--out", str(sheet)) == 0
+    grown = pd.read_csv(sheet, dtype=str, keep_default_na=False)
+    assert len(grown) == 6 and set(drawn["unit"]) <= set(grown["unit"])
+    assert grown.set_index("unit").loc[drawn["unit"][:3], "label"].tolist() == ["1", "-1", "0"]
+    capsys.readouterr()
+    assert _validate("estimate", corpus, cache_dir, "--labels", str(sheet), "--format", "csv") == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0] == ",".join(ESTIMATE_COLUMNS)
+    assert "Daily Star - Evening Post" in out
+
+
+def test_bad_sheets_are_one_line_errors_and_change_no_file(tmp_path, cache_dir, capsys):
+    import json
+
+    import pandas as pd
+
+    corpus, sheet = _corpus(tmp_path, "folder"), tmp_path / "sheet.csv"
+    assert _validate("sample", corpus, cache_dir, "--n", "2", "--out", str(sheet)) == 0
+    good = pd.read_csv(sheet, dtype=str, keep_default_na=False)
+    record = json.loads((tmp_path / "sheet.csv.json").read_text())
+
+    def fails(table: pd.DataFrame, message: str, corpus_hash: str = record["corpus"]) -> None:
+        table.to_csv(sheet, index=False)
+        (tmp_path / "sheet.csv.json").write_text(json.dumps(record | {"corpus": corpus_hash}))
+        before = sheet.read_bytes()
+        capsys.readouterr()
+        assert _validate("estimate", corpus, cache_dir, "--labels", str(sheet)) == 2
+        assert _validate("sample", corpus, cache_dir, "--n", "3", "--out", str(sheet)) == 2
+        err = capsys.readouterr().err
+        assert message in err and "Traceback" not in err
+        assert sheet.read_bytes() == before
+
+    fails(good.assign(label=["2", "", "", ""]), "label '2' is none of -1, 0, 1")
+    fails(good.assign(label="1"), "drawn from another corpus", corpus_hash="0" * 64)
+    fails(pd.concat([good, good.head(1)]), "twice")
+    fails(good.assign(unit=["x|Hillary Clinton", *good["unit"][1:]], label="1"), "not one of")
+    assert (
+        _validate("estimate", corpus, cache_dir, "--labels", str(sheet), "--entity", "Nobody") == 2
+    )
+    assert "never mentions 'Nobody'" in capsys.readouterr().err
+
+
+def test_a_group_with_no_labelled_unit_is_not_estimable(tmp_path, cache_dir, capsys):
+    import pandas as pd
+
+    corpus, sheet = _corpus(tmp_path, "folder"), tmp_path / "sheet.csv"
+    assert _validate("sample", corpus, cache_dir, "--n", "3", "--out", str(sheet)) == 0
+    table = pd.read_csv(sheet, dtype=str, keep_default_na=False)
+    table.loc[table["group"] == "Daily Star", "label"] = ["1", "1", "0"]
+    table.to_csv(sheet, index=False)
+    capsys.readouterr()
+    assert _validate("estimate", corpus, cache_dir, "--labels", str(sheet), "--format", "json") == 0
+    rows = {r.get("group"): r for r in __import__("json").loads(capsys.readouterr().out)}
+    assert rows["Daily Star"]["estimate"] == pytest.approx(2 / 3)  # every unit labelled
+    assert rows["Evening Post"]["estimate"] is None
+    assert rows["Evening Post"]["note"] == "not estimable: no labelled unit"

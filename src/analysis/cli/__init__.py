@@ -30,7 +30,7 @@ sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 #: ``analysis.cli.<name>``.
 COMMANDS = (
     "annotate", "entities", "quotes", "sentiment", "compare", "trends", "network", "provenance",
-    "explorer", "evaluate", "report",
+    "explorer", "evaluate", "validate", "report",
 )  # fmt: skip
 
 

@@ -114,18 +114,19 @@ bench: $(STAMP) ## Time `analysis annotate` (local and Dask engines) against raw
 test: lint ## Lint, then run the unit tests and check the notebooks' saved outputs (nbval)
 	$(BIN)/python -m pytest --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg \
 		--nbval-kernel-name $(KERNEL) --ignore=tests/test_browser.py \
-		--ignore=tests/test_browser_lab.py --ignore=tests/test_browser_explorer.py tests notebooks \
+		--ignore=tests/test_browser_lab.py --ignore=tests/test_browser_explorer.py \
+		--ignore=tests/test_browser_validate.py tests notebooks \
 	|| { status=$$?; [ $$status -ne 5 ] || echo "make test: pytest collected no tests" >&2; \
 	     exit $$status; }
 
 CHROMIUM ?= /usr/bin/chromium
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-test-browser: report ## Open outputs/index.html in headless Chromium (apt-installed if missing), follow every link; click through the explorer; run notebook 01 in JupyterLab
+test-browser: report ## Open outputs/index.html in headless Chromium (apt-installed if missing), follow every link; click through the explorer; run notebook 01 in JupyterLab; label three units in the labelling panel
 	@[ -x '$(CHROMIUM)' ] || { echo "$(CHROMIUM) not found: installing Debian's chromium"; \
 		$(SUDO) apt-get update && $(SUDO) apt-get install -y chromium; }
 	CHROMIUM='$(CHROMIUM)' $(BIN)/python -m pytest tests/test_browser.py tests/test_browser_explorer.py \
-		tests/test_browser_lab.py
+		tests/test_browser_lab.py tests/test_browser_validate.py
 
 lint: $(STAMP) ## Check the code: ruff, the import layers (import-linter), the types (mypy)
 	$(BIN)/ruff check src tests scripts

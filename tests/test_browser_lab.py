@@ -12,6 +12,7 @@ report. The notebook is a copy in a temporary folder, so Lab's autosave never to
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -20,6 +21,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -40,11 +42,10 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def lab(tmp_path_factory):
-    """A JupyterLab server on a copy of notebook 01; yields its base URL."""
-    folder = tmp_path_factory.mktemp("lab")
-    shutil.copy(paths.PROJECT_ROOT / "notebooks" / NOTEBOOK, folder / NOTEBOOK)
+@contextlib.contextmanager
+def lab_server(folder: Path) -> Iterator[str]:
+    """A JupyterLab server on ``folder`` (127.0.0.1, token :data:`TOKEN`); yields its base URL
+    and stops it by its process id."""
     port = _free_port()
     command = [
         str(Path(sys.executable).with_name("jupyter-lab")),
@@ -79,6 +80,15 @@ def lab(tmp_path_factory):
         except subprocess.TimeoutExpired:
             server.kill()
         log.close()
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """A JupyterLab server on a copy of notebook 01; yields its base URL."""
+    folder = tmp_path_factory.mktemp("lab")
+    shutil.copy(paths.PROJECT_ROOT / "notebooks" / NOTEBOOK, folder / NOTEBOOK)
+    with lab_server(folder) as url:
+        yield url
 
 
 def _checksums() -> dict[str, str]:

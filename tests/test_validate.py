@@ -290,3 +290,53 @@ def test_a_group_with_no_labelled_unit_is_not_estimable(tmp_path, cache_dir, cap
     assert rows["Daily Star"]["estimate"] == pytest.approx(2 / 3)  # every unit labelled
     assert rows["Evening Post"]["estimate"] is None
     assert rows["Evening Post"]["note"] == "not estimable: no labelled unit"
+
+
+def test_the_labelling_panel_writes_each_label_as_it_is_clicked(tmp_path):
+    import pandas as pd
+
+    from analysis.validate.sheet import SHEET_COLUMNS
+    from analysis.widgets import label_panel
+
+    sheet = tmp_path / "sheet.csv"
+    rows = [
+        (f"d{k}|Ann Lee", f"d{k}", "g", "Ann Lee", "", f"Ann Lee spoke <{k}>.", "")
+        for k in range(3)
+    ]
+    pd.DataFrame(rows, columns=SHEET_COLUMNS).to_csv(sheet, index=False)
+    panel = label_panel(sheet)
+    assert "0 of 3" in panel.progress.value and "<mark>Ann Lee</mark>" in panel.unit.value
+    assert "&lt;0&gt;" in panel.unit.value  # the text stays text
+    panel.buttons["1"].click()
+    panel.skip.click()  # past d1 to d2
+    panel.buttons["-1"].click()
+    panel.back.click()  # back to d1
+    panel.back.click()
+    panel.skip.click()
+    panel.buttons["0"].click()
+    written = pd.read_csv(sheet, dtype=str, keep_default_na=False)
+    assert written["label"].tolist() == ["1", "0", "-1"]
+    assert "3 of 3" in panel.progress.value
+    assert label_panel(sheet).position == 0  # all labelled: the first
+    second = label_panel(sheet, column="label_b")
+    second.buttons["0"].click()
+    written = pd.read_csv(sheet, dtype=str, keep_default_na=False)
+    assert written["label_b"].tolist() == ["0", "", ""] and written["label"].tolist()[0] == "1"
+
+
+def test_two_coders_agreement_is_krippendorffs_alpha():
+    import krippendorff
+    import pandas as pd
+
+    from analysis.validate.sheet import coders_alpha
+
+    sheet = pd.DataFrame(
+        {"label": ["1", "0", "-1", "1", "", "0"], "label_b": ["1", "0", "0", "1", "1", ""]}
+    )
+    expected = krippendorff.alpha(
+        reliability_data=[[1, 0, -1, 1, np.nan, 0], [1, 0, 0, 1, 1, np.nan]],
+        level_of_measurement="ordinal",
+    )
+    assert coders_alpha(sheet) == pytest.approx(expected)
+    assert 0 < expected < 1
+    assert coders_alpha(sheet.drop(columns="label_b")) is None

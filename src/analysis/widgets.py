@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import ipywidgets as widgets
@@ -21,6 +22,7 @@ import pandas as pd
 
 from analysis import compare, plots, render, trends
 from analysis.corpus import Document
+from analysis.paths import write_if_changed
 from analysis.pipeline import Tables
 from analysis.templating import escape_text
 
@@ -296,3 +298,91 @@ def _png(figure: Any) -> bytes:
     figure.savefig(buffer, format="png", dpi=90, bbox_inches="tight")
     plt.close(figure)
     return buffer.getvalue()
+
+
+#: What each label of a task means, for its button.
+_LABEL_NAMES = {"stance": {"-1": "negative", "0": "neutral", "1": "positive"}}
+
+
+class LabelPanel(widgets.VBox):
+    """One unit of a labelling sheet at a time (:mod:`analysis.validate.sheet`): its document,
+    group and context with the entity marked, a button per label, skip and back, and the
+    progress; each label is written to the sheet the moment it is clicked (atomically: a kernel
+    that dies loses nothing)."""
+
+    def __init__(self, path: str | Path, *, task: str = "stance", column: str = "label") -> None:
+        from analysis.validate.sheet import LABELS
+
+        self.path = Path(path)
+        self.column = column
+        self.position = 0
+        self.sheet = pd.read_csv(self.path, dtype=str, keep_default_na=False)
+        if column not in self.sheet:
+            self.sheet[column] = ""
+        names = _LABEL_NAMES.get(task, {})
+        self.buttons = {
+            str(label): widgets.Button(description=f"{label} {names.get(str(label), '')}".strip())
+            for label in LABELS[task]
+        }
+        for label, button in self.buttons.items():
+            button.on_click(lambda _button, label=label: self.choose(label))
+        self.back = widgets.Button(description="back")
+        self.skip = widgets.Button(description="skip")
+        self.back.on_click(lambda _button: self.go(self.position - 1))
+        self.skip.on_click(lambda _button: self.go(self.position + 1))
+        self.progress = widgets.HTML()
+        self.unit = widgets.HTML(layout=widgets.Layout(max_height="420px", overflow="auto"))
+        unlabelled = self.sheet.index[self.sheet[column].str.strip() == ""]
+        self.position = int(unlabelled[0]) if len(unlabelled) else 0
+        bar = widgets.HBox([*self.buttons.values(), self.back, self.skip])
+        super().__init__([self.progress, self.unit, bar])
+        self.go(self.position)
+
+    def labelled(self) -> int:
+        """How many units have a label in this panel's column."""
+        return int((self.sheet[self.column].str.strip() != "").sum())
+
+    def go(self, position: int) -> None:
+        """Show the unit at ``position`` (kept within the sheet)."""
+        self.position = max(0, min(position, len(self.sheet) - 1))
+        total = len(self.sheet)
+        self.progress.value = (
+            f"<b>{self.labelled()} of {total}</b> labelled · unit {self.position + 1} of {total}"
+        )
+        if not total:
+            self.unit.value = "The sheet has no unit."
+            return
+        row = self.sheet.iloc[self.position]
+        context = str(escape_text(row.get("context", "")))
+        entity = str(escape_text(row.get("entity", "")))
+        if entity:
+            context = context.replace(entity, f"<mark>{entity}</mark>")
+        given = row[self.column].strip()
+        self.unit.value = (
+            f"<p><b>{escape_text(row.get('title', '') or row['doc_id'])}</b> "
+            f"({escape_text(row['doc_id'])}, {escape_text(row.get('group', ''))})</p>"
+            f"<p>Toward <b>{entity}</b>{f' · labelled {escape_text(given)}' if given else ''}</p>"
+            f"<p>{context}</p>"
+        )
+
+    def choose(self, label: str) -> None:
+        """Give the shown unit ``label``, write the sheet, and show the next unlabelled unit."""
+        self.sheet.loc[self.sheet.index[self.position], self.column] = label
+        write_if_changed(self.path, self.sheet.to_csv(index=False))
+        after = [
+            k
+            for k in range(self.position + 1, len(self.sheet))
+            if self.sheet[self.column].iloc[k].strip() == ""
+        ]
+        self.go(after[0] if after else self.position)
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
+        bundle = super()._repr_mimebundle_(**kwargs) or {}
+        bundle["text/plain"] = f"Labelling {self.path.name}: {self.labelled()} of {len(self.sheet)}"
+        return bundle
+
+
+def label_panel(path: str | Path, *, task: str = "stance", column: str = "label") -> LabelPanel:
+    """Label the units of the sheet at ``path`` (``analysis validate sample`` writes it) in
+    JupyterLab; ``column="label_b"`` for a second coder."""
+    return LabelPanel(path, task=task, column=column)

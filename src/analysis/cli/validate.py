@@ -126,4 +126,6 @@ def _run_estimate(args: argparse.Namespace) -> int:
             else (f"{agree['r']:.3f} [{agree['r_low']:.3f}, {agree['r_high']:.3f}]")
         )
         print(f"agreement with {agree['labelled']} labels: Pearson r {r}")
+        if agree["coders_alpha"] is not None:
+            print(f"two coders: Krippendorff's alpha (ordinal) {agree['coders_alpha']:.3f}")
     return 0

@@ -213,13 +213,33 @@ def estimates(
     )
 
 
+def coders_alpha(sheet: pd.DataFrame) -> float | None:
+    """Krippendorff's alpha (ordinal) of two coders' labels, ``label`` and ``label_b``, over the
+    units either labelled (the ``krippendorff`` package); ``None`` without a second coder."""
+    import krippendorff
+
+    if "label_b" not in sheet:
+        return None
+    both = sheet[["label", "label_b"]].apply(
+        lambda c: pd.to_numeric(c.str.strip(), errors="coerce")
+    )
+    both = both[both.notna().any(axis=1)]
+    if both.notna().all(axis=1).sum() < 2 or both.stack().nunique() < 2:
+        return None
+    data = both.to_numpy(dtype=float).T
+    return float(krippendorff.alpha(reliability_data=data, level_of_measurement="ordinal"))
+
+
 def agreement(units: pd.DataFrame, sheet: pd.DataFrame, *, seed: int = 0) -> dict[str, object]:
     """How well the model's predictions track the labels: Pearson's r over the labelled units,
-    with a 95% bootstrap interval (1,000 resamples), and how many units it rests on."""
+    with a 95% bootstrap interval (1,000 resamples), and how many units it rests on; and the
+    two coders' Krippendorff's alpha when the sheet has a second coder's ``label_b``
+    (:func:`coders_alpha`)."""
     labelled = sheet[sheet["label"].str.strip() != ""]
     merged = labelled.merge(units[["unit", "prediction"]], on="unit")
     y, f = merged["label"].astype(float).to_numpy(), merged["prediction"].to_numpy(dtype=float)
     result: dict[str, object] = {"labelled": len(y), "r": None, "r_low": None, "r_high": None}
+    result["coders_alpha"] = coders_alpha(sheet)
     if len(y) < 3 or np.std(y) == 0 or np.std(f) == 0:
         return result
     rng = np.random.default_rng(seed)

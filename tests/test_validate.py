@@ -340,3 +340,27 @@ def test_two_coders_agreement_is_krippendorffs_alpha():
     assert coders_alpha(sheet) == pytest.approx(expected)
     assert 0 < expected < 1
     assert coders_alpha(sheet.drop(columns="label_b")) is None
+
+
+def test_the_validation_chart_draws_each_estimate_it_has():
+    import pandas as pd
+
+    from analysis.plots import validation_interval_chart
+
+    table = pd.DataFrame(
+        {
+            "group": ["a", "b"],
+            "model_mean": [0.1, 0.0],
+            "model_low": [0.0, -0.1],
+            "model_high": [0.2, 0.1],
+            "estimate": [-0.2, None],
+            "low": [-0.5, None],
+            "high": [0.1, None],
+        }
+    )
+    figure = validation_interval_chart(table, title="t")
+    legend = [t.get_text() for t in figure.axes[0].get_legend().get_texts()]
+    assert legend == ["model only", "prediction-powered"]
+    assert [t.get_text() for t in figure.axes[0].get_yticklabels()] == ["a", "b"]
+    empty = validation_interval_chart(table.iloc[0:0], title="t")
+    assert not empty.axes[0].axison  # the no-data figure

@@ -2,8 +2,9 @@
 
 One module per analysis (:mod:`~analysis.plots.entities`, :mod:`~analysis.plots.sentiment`,
 :mod:`~analysis.plots.attribution`, :mod:`~analysis.plots.comparison`,
-:mod:`~analysis.plots.trends`, :mod:`~analysis.plots.network`) on :mod:`~analysis.plots.base`,
-the colours every figure shares; everything is importable from here (``plots.trend_chart``).
+:mod:`~analysis.plots.trends`, :mod:`~analysis.plots.network`, :mod:`~analysis.plots.validation`)
+on :mod:`~analysis.plots.base`, the colours every figure shares; everything is importable from
+here (``plots.trend_chart``).
 """
 
 from analysis.plots.attribution import speaker_bar_chart
@@ -25,6 +26,7 @@ from analysis.plots.entities import entity_bar_chart
 from analysis.plots.network import network_chart
 from analysis.plots.sentiment import entity_sentiment_chart, sentence_sentiment_chart
 from analysis.plots.trends import trend_chart
+from analysis.plots.validation import validation_interval_chart
 
 __all__ = [
     "GROUP_COLOURS",
@@ -43,4 +45,5 @@ __all__ = [
     "sentiment_interval_chart",
     "speaker_bar_chart",
     "trend_chart",
+    "validation_interval_chart",
 ]

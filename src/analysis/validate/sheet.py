@@ -23,7 +23,13 @@ import pandas as pd
 from analysis.errors import GoldFileError, GroupingError
 from analysis.paths import write_if_changed
 from analysis.pipeline import Tables
-from analysis.validate.ppi import LEVEL, difference, labels_mean, population_mean
+from analysis.validate.ppi import (
+    LEVEL,
+    difference,
+    labels_mean,
+    population_mean,
+    predictions_mean,
+)
 
 TASKS = ("stance",)
 #: The labels each task's coders may give.
@@ -156,6 +162,17 @@ def read_sheet(path: Path, task: str, corpus: str) -> pd.DataFrame:
             labels = ", ".join(sorted(allowed - {""}))
             raise GoldFileError(f"{path}: label {bad.iloc[0]!r} is none of {labels}")
     return sheet
+
+
+def model_estimates(units: pd.DataFrame, *, level: float = LEVEL) -> pd.DataFrame:
+    """Per group, the model's own mean with the interval that trusts it
+    (:func:`analysis.validate.ppi.predictions_mean`): what a figure says before anyone has
+    checked it. Columns ``group, units, model_mean, model_low, model_high``."""
+    rows = []
+    for group, rows_of in units.groupby("group", sort=True):
+        mean = predictions_mean(rows_of["prediction"].to_numpy(dtype=float), level=level)
+        rows.append((group, len(rows_of), mean.estimate, mean.low, mean.high))
+    return pd.DataFrame(rows, columns=["group", "units", "model_mean", "model_low", "model_high"])
 
 
 def check_units(units: pd.DataFrame, sheet: pd.DataFrame) -> None:

@@ -364,3 +364,43 @@ def test_the_validation_chart_draws_each_estimate_it_has():
     assert [t.get_text() for t in figure.axes[0].get_yticklabels()] == ["a", "b"]
     empty = validation_interval_chart(table.iloc[0:0], title="t")
     assert not empty.axes[0].axison  # the no-data figure
+
+
+@pytest.mark.parametrize(
+    ("task", "labels"), [("sentiment", ["1", "-1"]), ("attribution", ["1", "0"])]
+)
+def test_the_sentiment_and_attribution_tasks(tmp_path, cache_dir, task, labels, capsys):
+    import json
+
+    import pandas as pd
+
+    from analysis.cli import main
+
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    texts = [
+        "“We will win Ohio,” Hillary Clinton said on Monday. Critics attacked Hillary Clinton.",
+        "Hillary Clinton praised the workers. “This is a great day,” she said.",
+    ]
+    for k, text in enumerate(texts):
+        (folder / f"d{k}.txt").write_text(text + "\n", encoding="utf-8")
+    sheet = tmp_path / "sheet.csv"
+    common = ["--task", task, "--cache-dir", str(cache_dir)]
+    if task == "sentiment":
+        common += ["--entity", "Hillary Clinton"]
+    assert main(["validate", "sample", str(folder), *common, "--n", "2", "--out", str(sheet)]) == 0
+    drawn = pd.read_csv(sheet, dtype=str, keep_default_na=False)
+    assert len(drawn) == 2
+    assert json.loads((tmp_path / "sheet.csv.json").read_text())["task"] == task
+    drawn["label"] = labels
+    drawn.to_csv(sheet, index=False)
+    capsys.readouterr()
+    arguments = [*common, "--labels", str(sheet), "--format", "json"]
+    assert main(["validate", "estimate", str(folder), *arguments]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert rows[0]["labelled"] == 2
+    if task == "attribution":  # the model asserts each attribution: the labels alone decide
+        assert rows[0]["lam"] == 0 and rows[0]["estimate"] == pytest.approx(0.5)
+    drawn["label"] = ["1", "2"]
+    drawn.to_csv(sheet, index=False)
+    assert main(["validate", "estimate", str(folder), *arguments]) == 2

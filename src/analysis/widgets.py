@@ -301,7 +301,11 @@ def _png(figure: Any) -> bytes:
 
 
 #: What each label of a task means, for its button.
-_LABEL_NAMES = {"stance": {"-1": "negative", "0": "neutral", "1": "positive"}}
+_LABEL_NAMES = {
+    "stance": {"-1": "negative", "0": "neutral", "1": "positive"},
+    "sentiment": {"-1": "negative", "0": "neutral", "1": "positive"},
+    "attribution": {"0": "wrong", "1": "right"},
+}
 
 
 class LabelPanel(widgets.VBox):

@@ -63,19 +63,32 @@ def add(commands: argparse._SubParsersAction) -> None:
 def _task_options(parser: argparse.ArgumentParser) -> None:
     from analysis.validate.sheet import TASKS
 
-    parser.add_argument("--task", choices=TASKS, default="stance", help="what is labelled")
-    parser.add_argument("--entity", required=True, help="the canonical entity (stance)")
+    parser.add_argument(
+        "--task",
+        choices=TASKS,
+        default="stance",
+        help="what is labelled: the author's stance toward the entity per document (default), "
+        "the sentiment toward each of its mentions, or whether each attribution is right",
+    )
+    parser.add_argument(
+        "--entity",
+        default="",
+        help="the canonical entity (stance, sentiment: required; attribution: the speaker, "
+        "or every attribution)",
+    )
     parser.add_argument("--by", metavar="COLUMN", help="a metadata column to group by (outlet)")
 
 
 def _units(args: argparse.Namespace) -> tuple[pd.DataFrame, str]:
     from analysis.corpus import corpus_hash
-    from analysis.validate.sheet import stance_units
+    from analysis.validate.sheet import task_units
 
+    if args.task != "attribution" and not args.entity:
+        raise GoldFileError(f"--task {args.task} needs --entity")
     documents = options.load_documents(args)
-    only = ["entity_mentions", "mention_sentiment", "sentences"]
+    only = ["entity_mentions", "mention_sentiment", "sentences", "attributions"]
     tables = options.load_tables(args, documents, only=only)
-    return stance_units(tables, args.entity, args.by), corpus_hash(documents)
+    return task_units(tables, args.task, args.entity, args.by), corpus_hash(documents)
 
 
 def _run_sample(args: argparse.Namespace) -> int:

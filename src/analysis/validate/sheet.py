@@ -1,9 +1,17 @@
 """The units a researcher labels, the sheet they label them in, and the estimates from it.
 
-A **task** defines the units and the model's prediction for each. ``stance``: one unit per
-document that mentions the entity; the label is the author's stance toward it (-1, 0, 1), the
-prediction the targeted sentiment of the entity's mentions in the author's own voice, averaged
-over the document (``author_mean``, the per-document figure docs/sentiment.md measured best).
+A **task** defines the units and the model's prediction for each (:func:`task_units`):
+
+- ``stance``: one unit per document that mentions the entity; the label is the author's stance
+  toward it (-1, 0, 1), the prediction the targeted sentiment of the entity's mentions in the
+  author's own voice, averaged over the document (``author_mean``, the per-document figure
+  docs/sentiment.md measured best);
+- ``sentiment``: one unit per mention of the entity; the label is the sentiment toward it in its
+  sentence (-1, 0, 1), the prediction the targeted model's polarity;
+- ``attribution``: one unit per attribution (of the entity as speaker, when one is given); the
+  label says whether it is a real attribution with the right speaker (1) or not (0), the
+  prediction is 1 for every unit (the model asserts each), so the estimate is the share right
+  (precision), from the labels alone.
 
 A **sheet** is a CSV of :data:`SHEET_COLUMNS` (``label`` empty until a coder fills it in; a second
 coder's ``label_b`` may be added) and a sidecar ``<sheet>.json`` that records the corpus hash, the
@@ -31,9 +39,9 @@ from analysis.validate.ppi import (
     predictions_mean,
 )
 
-TASKS = ("stance",)
+TASKS = ("stance", "sentiment", "attribution")
 #: The labels each task's coders may give.
-LABELS = {"stance": (-1, 0, 1)}
+LABELS = {"stance": (-1, 0, 1), "sentiment": (-1, 0, 1), "attribution": (0, 1)}
 #: The columns of a labelling sheet, in order.
 SHEET_COLUMNS = ["unit", "doc_id", "group", "entity", "title", "context", "label"]
 #: The columns of :func:`estimates`.
@@ -67,9 +75,7 @@ def stance_units(tables: Tables, entity: str, by: str | None = None) -> pd.DataF
     mentions = tables.entity_mentions[tables.entity_mentions["entity"] == entity]
     if mentions.empty:
         raise GoldFileError(f"the corpus never mentions {entity!r}")
-    documents = tables.documents.set_index("doc_id")
-    if by is not None and (by not in documents or not documents[by].astype(str).str.len().any()):
-        raise GroupingError(f"no document has a {by!r} value")
+    group_of, title_of = _document_fields(tables, by)
     targets = tables.mention_sentiment[tables.mention_sentiment["entity"] == entity]
     author = targets[targets["voice"] == "author"].groupby("doc_id")["score"].mean()
     sentences = tables.sentences.set_index(["doc_id", "sent_id"])["text"]
@@ -80,14 +86,91 @@ def stance_units(tables: Tables, entity: str, by: str | None = None) -> pd.DataF
             {
                 "unit": f"{doc_id}|{entity}",
                 "doc_id": doc_id,
-                "group": str(documents.at[doc_id, by]) if by else ALL,
+                "group": group_of[doc_id],
                 "entity": entity,
-                "title": str(documents.at[doc_id, "title"]),
+                "title": title_of[doc_id],
                 "context": " … ".join(" ".join(str(sentences[k]).split()) for k in keys),
                 "prediction": float(author.get(doc_id, 0.0)),
             }
         )
     return pd.DataFrame(rows)
+
+
+def sentiment_units(tables: Tables, entity: str, by: str | None = None) -> pd.DataFrame:
+    """One row per mention of ``entity`` the targeted model scored: ``unit``
+    (``doc_id|start|entity``), the columns of :func:`stance_units`, the mention's sentence as
+    ``context`` and its polarity as ``prediction``."""
+    targets = tables.mention_sentiment[tables.mention_sentiment["entity"] == entity]
+    if targets.empty:
+        raise GoldFileError(f"the corpus never mentions {entity!r}")
+    group_of, title_of = _document_fields(tables, by)
+    sentences = tables.sentences.set_index(["doc_id", "sent_id"])["text"]
+    return pd.DataFrame(
+        {
+            "unit": [
+                f"{d}|{start}|{entity}"
+                for d, start in zip(targets["doc_id"], targets["start_char"], strict=True)
+            ],
+            "doc_id": targets["doc_id"].to_numpy(),
+            "group": targets["doc_id"].map(group_of).to_numpy(),
+            "entity": entity,
+            "title": targets["doc_id"].map(title_of).to_numpy(),
+            "context": [
+                " ".join(str(sentences[(d, k)]).split())
+                for d, k in zip(targets["doc_id"], targets["sent_id"], strict=True)
+            ],
+            "prediction": targets["polarity"].astype(float).to_numpy(),
+        }
+    )
+
+
+def attribution_units(tables: Tables, entity: str = "", by: str | None = None) -> pd.DataFrame:
+    """One row per attribution (of ``entity`` as speaker, when given): ``unit``
+    (``doc_id|cue start``), the columns of :func:`stance_units` (``entity``: the speaker the
+    model found), ``context`` (source, cue and content as found) and ``prediction`` 1."""
+    found = tables.attributions
+    if entity:
+        found = found[found["speaker"] == entity]
+        if found.empty:
+            raise GoldFileError(f"no attribution has the speaker {entity!r}")
+    group_of, title_of = _document_fields(tables, by)
+    cues = [spans[0][0] if len(spans) else -1 for spans in found["cue"]]
+    return pd.DataFrame(
+        {
+            "unit": [f"{d}|{c}" for d, c in zip(found["doc_id"], cues, strict=True)],
+            "doc_id": found["doc_id"].to_numpy(),
+            "group": found["doc_id"].map(group_of).to_numpy(),
+            "entity": found["speaker"].to_numpy(),
+            "title": found["doc_id"].map(title_of).to_numpy(),
+            "context": [
+                f"{source} | {cue} | {content}"
+                for source, cue, content in zip(
+                    found["source_text"], found["cue_text"], found["content_text"], strict=True
+                )
+            ],
+            "prediction": 1.0,
+        }
+    )
+
+
+def _document_fields(tables: Tables, by: str | None) -> tuple[dict[str, str], dict[str, str]]:
+    """Each document's group (its ``by`` value, or :data:`ALL`) and title."""
+    documents = tables.documents.set_index("doc_id")
+    if by is not None and (by not in documents or not documents[by].astype(str).str.len().any()):
+        raise GroupingError(f"no document has a {by!r} value")
+    groups = documents[by].astype(str) if by else pd.Series(ALL, index=documents.index)
+    return groups.to_dict(), documents["title"].astype(str).to_dict()
+
+
+def task_units(tables: Tables, task: str, entity: str, by: str | None = None) -> pd.DataFrame:
+    """The units of ``task`` (:data:`TASKS`) and the model's prediction for each."""
+    if task == "stance":
+        return stance_units(tables, entity, by)
+    if task == "sentiment":
+        return sentiment_units(tables, entity, by)
+    if task == "attribution":
+        return attribution_units(tables, entity, by)
+    raise GoldFileError(f"unknown task {task!r}: one of {', '.join(TASKS)}")
 
 
 def _draw_order(units: pd.DataFrame, seed: int) -> pd.Series:

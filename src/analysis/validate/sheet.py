@@ -3,9 +3,9 @@
 A **task** defines the units and the model's prediction for each (:func:`task_units`):
 
 - ``stance``: one unit per document that mentions the entity; the label is the author's stance
-  toward it (-1, 0, 1), the prediction the targeted sentiment of the entity's mentions in the
-  author's own voice, averaged over the document (``author_mean``, the per-document figure
-  docs/sentiment.md measured best);
+  toward it (-1, 0, 1), the prediction the targeted sentiment of all the entity's mentions,
+  averaged over the document (the per-document figure that tracks the stance gold best, chosen
+  by cross-validated correlation: docs/validation.md);
 - ``sentiment``: one unit per mention of the entity; the label is the sentiment toward it in its
   sentence (-1, 0, 1), the prediction the targeted model's polarity;
 - ``attribution``: one unit per attribution (of the entity as speaker, when one is given); the
@@ -77,7 +77,7 @@ def stance_units(tables: Tables, entity: str, by: str | None = None) -> pd.DataF
         raise GoldFileError(f"the corpus never mentions {entity!r}")
     group_of, title_of = _document_fields(tables, by)
     targets = tables.mention_sentiment[tables.mention_sentiment["entity"] == entity]
-    author = targets[targets["voice"] == "author"].groupby("doc_id")["score"].mean()
+    mean_score = targets.groupby("doc_id")["score"].mean()
     sentences = tables.sentences.set_index(["doc_id", "sent_id"])["text"]
     rows = []
     for doc_id, rows_of in mentions.groupby("doc_id", sort=False):
@@ -90,7 +90,7 @@ def stance_units(tables: Tables, entity: str, by: str | None = None) -> pd.DataF
                 "entity": entity,
                 "title": title_of[doc_id],
                 "context": " … ".join(" ".join(str(sentences[k]).split()) for k in keys),
-                "prediction": float(author.get(doc_id, 0.0)),
+                "prediction": float(mean_score.get(doc_id, 0.0)),
             }
         )
     return pd.DataFrame(rows)

@@ -138,18 +138,9 @@ def test_on_the_stance_gold_the_intervals_cover_the_all_documents_mean():
     entity read by hand (tests/data/stance_gold.csv): 200 samples of 6 documents per outlet
     labelled, the targeted mean of each document as the model; the truth is the mean of all 84
     labels."""
-    import warnings
+    from analysis.evaluate.stance import gold_stance_values
 
-    from analysis.corpus import load_corpus
-    from analysis.evaluate.stance import read_stance_gold, stance_values
-    from analysis.pipeline import load
-
-    gold = read_stance_gold(Path(__file__).parent / "data" / "stance_gold.csv")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        documents = [d for d in load_corpus(DEV) if d.id in set(gold["doc_id"])]
-    tables = load(documents, only=["entity_mentions", "mention_sentiment", "sentences"])
-    values = stance_values(gold, tables.entity_mentions, tables.mention_sentiment, tables.sentences)
+    values = gold_stance_values(DEV, Path(__file__).parent / "data" / "stance_gold.csv")
     labels = values["gold"].to_numpy(dtype=float)
     model = values["targeted mean"].to_numpy(dtype=float)  # what stance_units predicts
     outlets = values["doc_id"].str.split("_").str[0].to_numpy()

@@ -12,15 +12,12 @@ was chosen::
 from __future__ import annotations
 
 import argparse
-import warnings
 from collections import Counter
 from pathlib import Path
 
 import numpy as np
 
-from analysis.corpus import load_corpus
-from analysis.evaluate.stance import read_stance_gold, stance_values
-from analysis.pipeline import load
+from analysis.evaluate.stance import gold_stance_values
 
 GOLD = Path(__file__).resolve().parents[2] / "tests" / "data" / "stance_gold.csv"
 
@@ -29,12 +26,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("texts", type=Path, help="the folder of the gold documents' .txt files")
     args = parser.parse_args()
-    gold = read_stance_gold(GOLD)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        documents = [d for d in load_corpus(args.texts) if d.id in set(gold["doc_id"])]
-    tables = load(documents, only=["entity_mentions", "mention_sentiment", "sentences"])
-    values = stance_values(gold, tables.entity_mentions, tables.mention_sentiment, tables.sentences)
+    values = gold_stance_values(args.texts, GOLD)
     labels = values["gold"].to_numpy(dtype=float)
     figures = [c for c in values.columns if c not in ("doc_id", "entity", "mentions", "gold")]
 

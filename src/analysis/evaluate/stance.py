@@ -127,6 +127,22 @@ def stance_values(
     return pd.DataFrame(rows)
 
 
+def gold_stance_values(texts: str | os.PathLike[str], gold: str | os.PathLike[str]) -> pd.DataFrame:
+    """:func:`stance_values` for the documents of a stance gold file, read from the folder of
+    their texts (``../shared/data/polnear/dev/text``) and analysed through the pipeline's cache."""
+    import warnings
+
+    from analysis.corpus import load_corpus
+    from analysis.pipeline import load
+
+    table = read_stance_gold(gold)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # PolNeAR's text folders have no metadata.csv
+        documents = [d for d in load_corpus(texts) if d.id in set(table["doc_id"])]
+    tables = load(documents, only=["entity_mentions", "mention_sentiment", "sentences"])
+    return stance_values(table, tables.entity_mentions, tables.mention_sentiment, tables.sentences)
+
+
 def _label(values: np.ndarray, band: float) -> np.ndarray:
     return np.where(values > band, 1, np.where(values < -band, -1, 0))
 

@@ -395,3 +395,20 @@ def test_the_sentiment_and_attribution_tasks(tmp_path, cache_dir, task, labels, 
     drawn["label"] = ["1", "2"]
     drawn.to_csv(sheet, index=False)
     assert main(["validate", "estimate", str(folder), *arguments]) == 2
+
+
+def test_agreement_scores_predictions_that_are_labels():
+    import pandas as pd
+    from sklearn.metrics import f1_score
+
+    from analysis.validate.sheet import agreement
+
+    units = pd.DataFrame({"unit": list("abcde"), "prediction": [1.0, 0.0, 1.0, 1.0, -1.0]})
+    sheet = pd.DataFrame({"unit": list("abcde"), "label": ["1", "0", "-1", "1", ""]})
+    scores = agreement(units, sheet)
+    assert scores["labelled"] == 4 and scores["accuracy"] == pytest.approx(0.75)
+    expected = f1_score([1, 0, -1, 1], [1, 0, 1, 1], average="macro", zero_division=0)
+    assert scores["macro_f1"] == pytest.approx(expected)
+    assert scores["accuracy_low"] <= 0.75 <= scores["accuracy_high"]
+    continuous = agreement(units.assign(prediction=[0.3, 0.1, -0.2, 0.5, 0.0]), sheet)
+    assert "macro_f1" not in continuous and continuous["r"] is not None

@@ -139,6 +139,10 @@ def _run_estimate(args: argparse.Namespace) -> int:
             else (f"{agree['r']:.3f} [{agree['r_low']:.3f}, {agree['r_high']:.3f}]")
         )
         print(f"agreement with {agree['labelled']} labels: Pearson r {r}")
+        for name in ("accuracy", "macro_f1"):
+            if agree.get(name) is not None:
+                low, high = agree[f"{name}_low"], agree[f"{name}_high"]
+                print(f"  {name} {agree[name]:.3f} [{low:.3f}, {high:.3f}]")
         if agree["coders_alpha"] is not None:
             print(f"two coders: Krippendorff's alpha (ordinal) {agree['coders_alpha']:.3f}")
     return 0

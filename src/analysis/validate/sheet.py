@@ -330,24 +330,53 @@ def coders_alpha(sheet: pd.DataFrame) -> float | None:
     return float(krippendorff.alpha(reliability_data=data, level_of_measurement="ordinal"))
 
 
-def agreement(units: pd.DataFrame, sheet: pd.DataFrame, *, seed: int = 0) -> dict[str, object]:
-    """How well the model's predictions track the labels: Pearson's r over the labelled units,
-    with a 95% bootstrap interval (1,000 resamples), and how many units it rests on; and the
-    two coders' Krippendorff's alpha when the sheet has a second coder's ``label_b``
-    (:func:`coders_alpha`)."""
-    labelled = sheet[sheet["label"].str.strip() != ""]
-    merged = labelled.merge(units[["unit", "prediction"]], on="unit")
-    y, f = merged["label"].astype(float).to_numpy(), merged["prediction"].to_numpy(dtype=float)
-    result: dict[str, object] = {"labelled": len(y), "r": None, "r_low": None, "r_high": None}
-    result["coders_alpha"] = coders_alpha(sheet)
-    if len(y) < 3 or np.std(y) == 0 or np.std(f) == 0:
-        return result
-    rng = np.random.default_rng(seed)
+def macro_f1(labels: np.ndarray, predictions: np.ndarray) -> float:
+    """The mean over the classes the labels or the predictions hold of each class's F1."""
+    scores = []
+    for value in np.union1d(labels, predictions):
+        hits = float(np.sum((labels == value) & (predictions == value)))
+        found, truth = float(np.sum(predictions == value)), float(np.sum(labels == value))
+        scores.append(2 * hits / (found + truth) if found + truth else 0.0)
+    return float(np.mean(scores))
+
+
+def _bootstrap(
+    y: np.ndarray, f: np.ndarray, score, rng: np.random.Generator, valid=lambda y, f: True
+) -> tuple[float, float]:
     draws = []
     for _ in range(1000):
         k = rng.integers(0, len(y), len(y))
-        if np.std(y[k]) > 0 and np.std(f[k]) > 0:
-            draws.append(float(np.corrcoef(y[k], f[k])[0, 1]))
+        if valid(y[k], f[k]):
+            draws.append(score(y[k], f[k]))
     low, high = np.quantile(draws, [0.025, 0.975])
-    result |= {"r": float(np.corrcoef(y, f)[0, 1]), "r_low": float(low), "r_high": float(high)}
-    return result
+    return float(low), float(high)
+
+
+def _pearson(y: np.ndarray, f: np.ndarray) -> float:
+    return float(np.corrcoef(y, f)[0, 1])
+
+
+def agreement(units: pd.DataFrame, sheet: pd.DataFrame, *, seed: int = 0) -> dict[str, object]:
+    """How well the model's predictions track the labels, over the labelled units: Pearson's r
+    and, when the predictions are labels themselves (the sentiment task's polarities, the
+    attribution task's 1), accuracy and macro-F1, each with a 95% bootstrap interval (1,000
+    resamples); how many units they rest on; and the two coders' Krippendorff's alpha when
+    the sheet has a second coder's ``label_b`` (:func:`coders_alpha`)."""
+    labelled = sheet[sheet["label"].str.strip() != ""]
+    merged = labelled.merge(units[["unit", "prediction"]], on="unit")
+    y, f = merged["label"].astype(float).to_numpy(), merged["prediction"].to_numpy(dtype=float)
+    result: dict[str, object] = {"labelled": len(y), "coders_alpha": coders_alpha(sheet)}
+    result |= dict.fromkeys(["r", "r_low", "r_high"])
+    rng = np.random.default_rng(seed)
+    if len(y) and np.isin(f, [-1.0, 0.0, 1.0]).all():  # predictions that are labels
+
+        def accuracy(y: np.ndarray, f: np.ndarray) -> float:
+            return float(np.mean(y == f))
+
+        for name, score in (("accuracy", accuracy), ("macro_f1", macro_f1)):
+            low, high = _bootstrap(y, f, score, rng)
+            result |= {name: score(y, f), f"{name}_low": low, f"{name}_high": high}
+    if len(y) < 3 or np.std(y) == 0 or np.std(f) == 0:
+        return result
+    low, high = _bootstrap(y, f, _pearson, rng, lambda y, f: np.std(y) > 0 and np.std(f) > 0)
+    return result | {"r": _pearson(y, f), "r_low": low, "r_high": high}

@@ -11,11 +11,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.corpus import load_corpus, text_hash
+from analysis.corpus import Document, load_corpus, text_hash
 from analysis.errors import AnalysisError
 from analysis.parsing import ParseCache
 from analysis.paths import PROJECT_ROOT
-from analysis.pipeline import Settings, engine, settings, store
+from analysis.pipeline import Settings, engine, load, settings, store
 from analysis.schema import SENTENCE_COLUMNS, TABLE_COLUMNS
 from analysis.sentiment import sentence_sentiment, with_polarity
 
@@ -58,7 +58,7 @@ def test_local_processes_and_dask_give_identical_tables(
     # Each engine wrote its own partitions, as many for two processes as for two Dask workers
     # (one rule); nothing was left half-written.
     for folder in ("local-two", "dask"):
-        parts = list(store.root(Settings(), tmp_path / folder).iterdir())
+        parts = list(store.root(Settings(), tmp_path / folder).glob("part-*"))
         assert len(parts) == 2 * engine.PARTITIONS_PER_WORKER
         assert all((p / store.SUCCESS).is_file() for p in parts)
 
@@ -314,3 +314,28 @@ def test_reading_stored_tables_does_not_import_spacy(seed_tables, cache_dir):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
+
+
+def test_the_corpus_pass_is_computed_once_and_read_again(tmp_path, monkeypatch, assert_same_tables):
+    documents = [
+        Document("a", "Hillary Clinton spoke in Ohio. Clinton won.", {}, "a.txt"),
+        Document("b", "On Tuesday, Clinton said the plan would work.", {}, "b.txt"),
+    ]
+    first = load(documents, cache_dir=tmp_path)
+    (entry,) = (tmp_path / "tables").glob(f"*/{store.CORPUS_PASSES}/*.parquet")
+
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("the corpus pass ran again")
+
+    monkeypatch.setattr(store, "resolve_corpus", refuse)
+    assert_same_tables(load(documents, cache_dir=tmp_path), first)
+    monkeypatch.undo()
+    # Another order of the documents, or other overrides, is another pass.
+    overrides = tmp_path / "entity_overrides.csv"
+    overrides.write_text("surface,document,entity\nClinton,b,Bill Clinton\n", encoding="utf-8")
+    other = load(documents, Settings(overrides=str(overrides)), cache_dir=tmp_path)
+    assert other.entity_mentions["entity"].tolist()[-1] == "Bill Clinton"
+    assert len(list(entry.parent.glob("*.parquet"))) == 2
+    # A damaged entry is computed again, with the same result.
+    entry.write_bytes(entry.read_bytes()[: len(entry.read_bytes()) // 2])
+    assert_same_tables(load(documents, cache_dir=tmp_path), first)

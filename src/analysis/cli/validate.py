@@ -81,13 +81,12 @@ def _task_options(parser: argparse.ArgumentParser) -> None:
 
 def _units(args: argparse.Namespace) -> tuple[pd.DataFrame, str]:
     from analysis.corpus import corpus_hash
-    from analysis.validate.sheet import task_units
+    from analysis.validate.sheet import TASK_TABLES, task_units
 
     if args.task != "attribution" and not args.entity:
         raise GoldFileError(f"--task {args.task} needs --entity")
     documents = options.load_documents(args)
-    only = ["entity_mentions", "mention_sentiment", "sentences", "attributions"]
-    tables = options.load_tables(args, documents, only=only)
+    tables = options.load_tables(args, documents, only=list(TASK_TABLES[args.task]))
     return task_units(tables, args.task, args.entity, args.by), corpus_hash(documents)
 
 

@@ -304,10 +304,61 @@ def read(
     tables["documents"] = documents_frame
     if corpus_pass:
         before = tables["entity_mentions"]
-        overrides = read_overrides(settings.overrides) if settings.overrides else []
-        after = resolve_corpus(before, {d.id: d.text for d in documents}, overrides)
+        after = _corpus_pass(before, documents, hashes, settings, root(settings, cache_dir))
         changes = renames(before, after)
         tables["entity_mentions"] = after
         tables["attributions"] = rename_speakers(tables["attributions"], changes)
         tables["mention_sentiment"] = rename_targets(tables["mention_sentiment"], changes)
     return Tables(**tables, texts={d.id: d.text for d in documents})
+
+
+#: The folder, under a store folder (:func:`root`), of the corpus passes already computed.
+CORPUS_PASSES = "corpus"
+
+
+def corpus_pass_key(
+    documents: Sequence[Document], hashes: Sequence[str], settings: Settings
+) -> str:
+    """What a corpus pass depends on besides the code and data :meth:`Settings.key` covers:
+    the documents' ids and texts, in order, and the overrides file's content."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for document, hashed in zip(documents, hashes, strict=True):
+        digest.update(f"{document.id}\t{hashed}\n".encode())
+    if settings.overrides:
+        overrides = Path(settings.overrides)
+        digest.update(overrides.read_bytes() if overrides.is_file() else b"(missing)")
+    return digest.hexdigest()[:24]
+
+
+def _corpus_pass(
+    before: pd.DataFrame,
+    documents: Sequence[Document],
+    hashes: Sequence[str],
+    settings: Settings,
+    folder: Path,
+) -> pd.DataFrame:
+    """The corpus's entity mentions after :func:`analysis.identity.resolve_corpus`, computed
+    once per corpus, settings and overrides and kept in the store (a notebook, a command or a
+    report that reads the same corpus again reads the result, seconds on a large corpus); an
+    entry that cannot be read is computed again and replaced."""
+    path = folder / CORPUS_PASSES / f"{corpus_pass_key(documents, hashes, settings)}.parquet"
+    if path.is_file():
+        try:
+            stored = pq.read_table(path, schema=SCHEMAS["entity_mentions"]).to_pandas()
+            if len(stored) == len(before):
+                return stored[TABLE_COLUMNS["entity_mentions"]]
+        except (OSError, pa.ArrowException):
+            pass  # damaged: computed again below
+    overrides = read_overrides(settings.overrides) if settings.overrides else []
+    after = resolve_corpus(before, {d.id: d.text for d in documents}, overrides)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
+        table = pa.Table.from_pandas(after, schema=SCHEMAS["entity_mentions"], preserve_index=False)
+        pq.write_table(table, partial)
+        os.replace(partial, path)
+    except OSError:
+        pass  # a read-only or full store: the pass is simply not kept
+    return after

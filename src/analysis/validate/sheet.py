@@ -42,6 +42,12 @@ from analysis.validate.ppi import (
 TASKS = ("stance", "sentiment", "attribution")
 #: The labels each task's coders may give.
 LABELS = {"stance": (-1, 0, 1), "sentiment": (-1, 0, 1), "attribution": (0, 1)}
+#: The tables each task's units are read from.
+TASK_TABLES = {
+    "stance": ("entity_mentions", "mention_sentiment", "sentences"),
+    "sentiment": ("mention_sentiment", "sentences"),
+    "attribution": ("attributions",),
+}
 #: The columns of a labelling sheet, in order.
 SHEET_COLUMNS = ["unit", "doc_id", "group", "entity", "title", "context", "label"]
 #: The columns of :func:`estimates`.
@@ -104,7 +110,13 @@ def sentiment_units(tables: Tables, entity: str, by: str | None = None) -> pd.Da
     if targets.empty:
         raise GoldFileError(f"the corpus never mentions {entity!r}")
     group_of, title_of = _document_fields(tables, by)
-    sentences = tables.sentences.set_index(["doc_id", "sent_id"])["text"]
+    sentences = dict(
+        zip(
+            zip(tables.sentences["doc_id"], tables.sentences["sent_id"], strict=True),
+            tables.sentences["text"],
+            strict=True,
+        )
+    )
     return pd.DataFrame(
         {
             "unit": [

@@ -22,6 +22,7 @@ text's rows from that one only.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -321,8 +322,6 @@ def corpus_pass_key(
 ) -> str:
     """What a corpus pass depends on besides the code and data :meth:`Settings.key` covers:
     the documents' ids and texts, in order, and the overrides file's content."""
-    import hashlib
-
     digest = hashlib.sha256()
     for document, hashed in zip(documents, hashes, strict=True):
         digest.update(f"{document.id}\t{hashed}\n".encode())
@@ -353,12 +352,12 @@ def _corpus_pass(
             pass  # damaged: computed again below
     overrides = read_overrides(settings.overrides) if settings.overrides else []
     after = resolve_corpus(before, {d.id: d.text for d in documents}, overrides)
+    partial = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
         table = pa.Table.from_pandas(after, schema=SCHEMAS["entity_mentions"], preserve_index=False)
         pq.write_table(table, partial)
         os.replace(partial, path)
-    except OSError:
-        pass  # a read-only or full store: the pass is simply not kept
+    except (OSError, pa.ArrowException):
+        partial.unlink(missing_ok=True)  # a read-only or full store: the pass is not kept
     return after

@@ -85,6 +85,25 @@ def test_parse_keeps_input_order_when_some_are_cached(tmp_path):
     assert parsed == [("a", TEXTS["a"], True), ("b", TEXTS["b"], False)]
 
 
+@pytest.mark.parametrize("damage", ["truncated", "other bytes", "empty"])
+def test_a_damaged_parse_is_removed_and_parsed_again(tmp_path, damage):
+    from analysis.errors import CacheWarning
+
+    nlp = load_model()
+    cache = ParseCache(tmp_path)
+    first = [doc.to_json() for _, doc, _ in parse(nlp, _items(), cache=cache)]
+    path = cache.path("a")
+    data = path.read_bytes()
+    path.write_bytes(
+        {"truncated": data[: len(data) // 2], "other bytes": b"x" * len(data), "empty": b""}[damage]
+    )
+    with pytest.warns(CacheWarning, match="damaged parse, removed and parsed again"):
+        again = [(doc.to_json(), fresh) for _, doc, fresh in parse(nlp, _items(), cache=cache)]
+    assert [fresh for _, fresh in again] == [True, False]
+    assert [doc for doc, _ in again] == first
+    assert path.read_bytes() == data  # written again, whole
+
+
 def test_the_parse_cache_is_per_model(tmp_path):
     assert ParseCache.of(DEFAULT_MODEL, tmp_path).folder.parent == tmp_path / "parses"
     assert parsing.model_key(DEFAULT_MODEL) == parsing.model_key(DEFAULT_MODEL)

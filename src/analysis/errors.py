@@ -39,5 +39,9 @@ class EngineError(AnalysisError):
     scheduler or worker."""
 
 
+class CacheWarning(UserWarning):
+    """A cache entry could not be read: it is removed and computed again."""
+
+
 class CorpusWarning(UserWarning):
     """A document was skipped, re-decoded or de-duplicated while reading the corpus."""

@@ -16,6 +16,7 @@ import hashlib
 import os
 import re
 import tempfile
+import warnings
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import NamedTuple
@@ -26,7 +27,7 @@ from spacy.tokens import Doc, DocBin, Span
 
 from analysis import paths
 from analysis.corpus import Document
-from analysis.errors import ModelError
+from analysis.errors import CacheWarning, ModelError
 from analysis.models import model_info
 from analysis.schema import DEFAULT_BATCH_SIZE, DEFAULT_MODEL, MentionRow
 
@@ -128,12 +129,25 @@ class ParseCache:
         return self.path(key).is_file()
 
     def get(self, key: str, nlp: Language) -> Doc | None:
-        """The cached ``Doc`` of ``key``, with ``nlp``'s vocabulary, or None."""
+        """The cached ``Doc`` of ``key``, with ``nlp``'s vocabulary, or None. A file that does
+        not read as a ``DocBin`` (cut short, overwritten, empty) is removed with a
+        :class:`~analysis.errors.CacheWarning` and gives None: the text is parsed again."""
+        path = self.path(key)
         try:
-            data = self.path(key).read_bytes()
+            data = path.read_bytes()
         except FileNotFoundError:
             return None
-        return next(DocBin().from_bytes(data).get_docs(nlp.vocab))
+        try:
+            return next(DocBin().from_bytes(data).get_docs(nlp.vocab))
+        except (ValueError, KeyError, StopIteration) as error:
+            cause = str(error).split(". ")[0] or type(error).__name__
+            warnings.warn(
+                f"{path}: damaged parse, removed and parsed again ({cause})",
+                CacheWarning,
+                stacklevel=2,
+            )
+            path.unlink(missing_ok=True)
+            return None
 
     def put(self, key: str, doc: Doc) -> None:
         """Cache ``doc`` under ``key``; write-then-rename, so an interrupted run never leaves
